@@ -1,0 +1,54 @@
+package mockengine
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// computed adds the properties a cloud would compute to a resource's
+// outputs, keyed by type token. Values are fake but stable, so that the plan
+// and its golden file do not change from run to run.
+var computed = map[string]func(e *Engine, r *Resource) resource.PropertyMap{}
+
+// invokes answers data-source calls, keyed by function token.
+var invokes = map[string]func(e *Engine, inv Invoke) (resource.PropertyMap, error){
+	"aws:ec2/getVpc:getVpc": func(e *Engine, inv Invoke) (resource.PropertyMap, error) {
+		region := e.invokeRegion(inv)
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id":        "vpc-default-" + region,
+			"cidrBlock": "172.31.0.0/16",
+			"default":   true,
+		}), nil
+	},
+	"aws:ec2/getSubnets:getSubnets": func(e *Engine, inv Invoke) (resource.PropertyMap, error) {
+		zone := filterValue(inv.Args, "availability-zone")
+		if zone == "" {
+			return nil, fmt.Errorf("mockengine: getSubnets without an availability-zone filter")
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id":  "subnets-" + zone,
+			"ids": []any{"subnet-default-" + zone},
+		}), nil
+	},
+}
+
+// filterValue returns the first value of the named filter of an AWS "get" invoke.
+func filterValue(args resource.PropertyMap, name string) string {
+	filters, ok := args["filters"]
+	if !ok || !filters.IsArray() {
+		return ""
+	}
+	for _, f := range filters.ArrayValue() {
+		if !f.IsObject() {
+			continue
+		}
+		obj := f.ObjectValue()
+		if obj["name"].IsString() && obj["name"].StringValue() == name && obj["values"].IsArray() {
+			if vs := obj["values"].ArrayValue(); len(vs) > 0 && vs[0].IsString() {
+				return vs[0].StringValue()
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,303 @@
+// Package mockengine runs the whole Pulumi program against a recording mock
+// engine: it keeps every registered resource (type, name, inputs, parent,
+// provider), answers the invokes the program makes, and captures the stack
+// outputs with their secretness. Tests query it; the offline plan prints it.
+package mockengine
+
+import (
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Resource is one registered resource, custom or component.
+type Resource struct {
+	Type   string
+	Name   string
+	URN    string
+	ID     string
+	Custom bool
+	// Parent is the parent's URN; empty for children of the stack.
+	Parent string
+	// Provider is the explicit provider's URN; empty for a default provider.
+	Provider string
+	Inputs   resource.PropertyMap
+	// Outputs are what the mock answered: the inputs plus computed properties.
+	Outputs resource.PropertyMap
+}
+
+// Invoke is one data-source call the program made.
+type Invoke struct {
+	Token    string
+	Args     resource.PropertyMap
+	Provider string
+}
+
+// Output is one stack output after the run.
+type Output struct {
+	Value  any
+	Secret bool
+}
+
+// Engine records one run of a program. It is safe for concurrent use by the
+// Pulumi SDK's goroutines.
+type Engine struct {
+	project, stack string
+
+	mu        sync.Mutex
+	resources []*Resource
+	byURN     map[string]*Resource
+	invokes   []Invoke
+	outputs   map[string]Output
+}
+
+// New returns an engine for project and stack.
+func New(project, stack string) *Engine {
+	return &Engine{project: project, stack: stack, byURN: map[string]*Resource{}, outputs: map[string]Output{}}
+}
+
+// Run runs program with cfg as the stack's config and records what it did.
+func (e *Engine) Run(program pulumi.RunFunc, cfg Config) error {
+	var (
+		exports map[string]pulumi.Input
+		values  sync.Map
+	)
+	body := func(ctx *pulumi.Context) error {
+		if err := program(ctx); err != nil {
+			return err
+		}
+		exports = ctx.GetCurrentExportMap()
+		for name, in := range exports {
+			pulumi.ToOutput(in).ApplyT(func(v any) any {
+				values.Store(name, v)
+				return nil
+			})
+		}
+		return nil
+	}
+	withConfig := func(info *pulumi.RunInfo) {
+		info.Config = cfg.Values
+		info.ConfigSecretKeys = cfg.SecretKeys
+	}
+	if err := pulumi.RunErr(body, pulumi.WithMocks(e.project, e.stack, e), withConfig); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for name, in := range exports {
+		v, _ := values.Load(name)
+		e.outputs[name] = Output{Value: v, Secret: pulumi.IsSecret(pulumi.ToOutput(in))}
+	}
+	return nil
+}
+
+// NewResource implements pulumi.MockResourceMonitor.
+func (e *Engine) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	parent := ""
+	if args.RegisterRPC != nil {
+		parent = args.RegisterRPC.GetParent()
+	}
+	r := &Resource{
+		Type:     args.TypeToken,
+		Name:     args.Name,
+		URN:      e.urn(parent, args.TypeToken, args.Name),
+		Custom:   args.Custom,
+		Parent:   parent,
+		Provider: providerURN(args.Provider),
+		Inputs:   args.Inputs.Copy(),
+	}
+	if r.Parent != "" && resource.URN(r.Parent).QualifiedType() == resource.RootStackType {
+		r.Parent = ""
+	}
+	r.ID = args.ID
+	if r.ID == "" {
+		r.ID = fakeID(r)
+	}
+	r.Outputs = args.Inputs.Copy()
+	if compute, ok := computed[r.Type]; ok {
+		for k, v := range compute(e, r) {
+			r.Outputs[k] = v
+		}
+	}
+	e.mu.Lock()
+	e.resources = append(e.resources, r)
+	e.byURN[r.URN] = r
+	e.mu.Unlock()
+	if !r.Custom {
+		return "", resource.PropertyMap{}, nil
+	}
+	return r.ID, r.Outputs, nil
+}
+
+// Call implements pulumi.MockResourceMonitor: it answers invokes.
+func (e *Engine) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	inv := Invoke{Token: args.Token, Args: args.Args.Copy(), Provider: providerURN(args.Provider)}
+	e.mu.Lock()
+	e.invokes = append(e.invokes, inv)
+	e.mu.Unlock()
+	answer, ok := invokes[args.Token]
+	if !ok {
+		return nil, fmt.Errorf("mockengine: no answer for invoke %s: add one to internal/mockengine", args.Token)
+	}
+	return answer(e, inv)
+}
+
+func (e *Engine) urn(parent, typ, name string) string {
+	parentType := tokens.Type("")
+	if p := resource.URN(parent); p != "" && p.QualifiedType() != resource.RootStackType {
+		parentType = p.QualifiedType()
+	}
+	return string(resource.NewURN(tokens.QName(e.stack), tokens.PackageName(e.project), parentType, tokens.Type(typ), name))
+}
+
+// providerURN strips the ID from a provider reference ("urn::id").
+func providerURN(ref string) string {
+	if i := strings.LastIndex(ref, "::"); i >= 0 {
+		return ref[:i]
+	}
+	return ref
+}
+
+// Resources returns every registered resource in registration order.
+func (e *Engine) Resources() []*Resource {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.resources)
+}
+
+// Invokes returns every invoke made, in order.
+func (e *Engine) Invokes() []Invoke {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return slices.Clone(e.invokes)
+}
+
+// Outputs returns the stack outputs captured after the run.
+func (e *Engine) Outputs() map[string]Output {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make(map[string]Output, len(e.outputs))
+	for k, v := range e.outputs {
+		out[k] = v
+	}
+	return out
+}
+
+// OfType returns the resources of one type token, in registration order.
+func (e *Engine) OfType(typ string) []*Resource {
+	var out []*Resource
+	for _, r := range e.Resources() {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Find returns the resource with this type and name, or nil.
+func (e *Engine) Find(typ, name string) *Resource {
+	for _, r := range e.Resources() {
+		if r.Type == typ && r.Name == name {
+			return r
+		}
+	}
+	return nil
+}
+
+// ByURN returns the resource with this URN, or nil.
+func (e *Engine) ByURN(urn string) *Resource {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.byURN[urn]
+}
+
+// ParentOf returns r's parent resource, or nil for children of the stack.
+func (e *Engine) ParentOf(r *Resource) *Resource {
+	return e.ByURN(r.Parent)
+}
+
+// Component returns r's outermost ancestor below the stack (r itself when it
+// is a child of the stack).
+func (e *Engine) Component(r *Resource) *Resource {
+	for r.Parent != "" {
+		p := e.ByURN(r.Parent)
+		if p == nil {
+			break
+		}
+		r = p
+	}
+	return r
+}
+
+// ProviderOf returns the explicit provider r was registered with, or nil.
+func (e *Engine) ProviderOf(r *Resource) *Resource {
+	return e.ByURN(r.Provider)
+}
+
+// Region is the region (AWS, GCP, Alibaba) or location (Azure) of the
+// provider r was registered with; "" for a default or regionless provider.
+func (e *Engine) Region(r *Resource) string {
+	p := r
+	if !strings.HasPrefix(r.Type, "pulumi:providers:") {
+		p = e.ProviderOf(r)
+	}
+	if p == nil {
+		return ""
+	}
+	return regionOf(p.Inputs)
+}
+
+func regionOf(inputs resource.PropertyMap) string {
+	for _, k := range []resource.PropertyKey{"region", "location"} {
+		if v, ok := inputs[k]; ok && v.IsString() {
+			return v.StringValue()
+		}
+	}
+	return ""
+}
+
+// invokeRegion is the region of the provider an invoke went through.
+func (e *Engine) invokeRegion(inv Invoke) string {
+	if p := e.ByURN(inv.Provider); p != nil {
+		return regionOf(p.Inputs)
+	}
+	return ""
+}
+
+// hash is a stable small number derived from s, for fake IDs and addresses.
+func hash(s string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return h.Sum32()
+}
+
+func fakeID(r *Resource) string {
+	return fmt.Sprintf("%s-%08x", r.Name, hash(r.URN))
+}
+
+// FakeIP is a stable address for seed in the documentation ranges (RFC 5737),
+// so no fake value can ever be mistaken for, or routed to, a real host.
+func FakeIP(seed string) string {
+	h := hash(seed)
+	nets := []string{"192.0.2", "198.51.100", "203.0.113"}
+	return fmt.Sprintf("%s.%d", nets[h%3], 1+(h/3)%254)
+}
+
+// Format renders an output value for people: strings as they are, anything
+// else in a stable JSON-like form.
+func Format(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "(none)"
+	case string:
+		return x
+	default:
+		return encode(x)
+	}
+}

@@ -1,0 +1,121 @@
+// Package stackconfig reads the stack's config once into typed structs and
+// validates all of it, so that every problem is reported together, each with
+// its config key, before the program registers a single resource.
+package stackconfig
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/hybridlab/hybrid-cloud/gslb"
+	"github.com/hybridlab/hybrid-cloud/haproxy"
+	"github.com/hybridlab/hybrid-cloud/internal/validate"
+	"github.com/hybridlab/hybrid-cloud/network"
+	"github.com/hybridlab/hybrid-cloud/vpn"
+	"github.com/hybridlab/hybrid-cloud/webnodes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+)
+
+// Stack is the whole stack's config.
+type Stack struct {
+	Clouds   Clouds
+	Network  network.Config
+	VPN      vpn.Config
+	WebNodes webnodes.Config
+	HAProxy  haproxy.Config
+	GSLB     gslb.Config
+}
+
+// Clouds is the `hybrid-cloud:clouds` config object: where each provider points.
+type Clouds struct {
+	// AwsPrimaryRegion is Seoul (MY-VPC, the VPN, seoul-alb, HA-seoul).
+	AwsPrimaryRegion string `json:"awsPrimaryRegion"`
+	// AwsSecondaryRegion is Tokyo (tokyo-alb, HA-tokyo), in its default VPC.
+	AwsSecondaryRegion string `json:"awsSecondaryRegion"`
+	// AwsSecondaryZones are the default VPC's zones tokyo-alb spans.
+	AwsSecondaryZones []string `json:"awsSecondaryZones"`
+	AzureLocation     string   `json:"azureLocation"`
+	GcpProject        string   `json:"gcpProject"`
+	GcpRegion         string   `json:"gcpRegion"`
+	AlicloudRegion    string   `json:"alicloudRegion"`
+}
+
+// gcpProjectPattern is GCP's project ID rule: 6-30 chars, lower case letters,
+// digits and hyphens, starting with a letter and not ending with a hyphen.
+var gcpProjectPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{4,28}[a-z0-9]$`)
+
+// Validate checks the section.
+func (c Clouds) Validate() error {
+	p := validate.Section("clouds")
+	p.OneOf("awsPrimaryRegion", c.AwsPrimaryRegion, awsRegions...)
+	if p.OneOf("awsSecondaryRegion", c.AwsSecondaryRegion, awsRegions...) && c.AwsSecondaryRegion == c.AwsPrimaryRegion {
+		p.Addf("awsSecondaryRegion", "%q is also awsPrimaryRegion: failover needs a second region", c.AwsSecondaryRegion)
+	}
+	if len(c.AwsSecondaryZones) < 2 {
+		p.Addf("awsSecondaryZones", "needs at least two availability zones (an ALB requires two)")
+	}
+	for _, z := range c.AwsSecondaryZones {
+		if !strings.HasPrefix(z, c.AwsSecondaryRegion) || len(z) != len(c.AwsSecondaryRegion)+1 {
+			p.Addf("awsSecondaryZones", "%q is not an availability zone of %s (want e.g. %sa)", z, c.AwsSecondaryRegion, c.AwsSecondaryRegion)
+		}
+	}
+	p.OneOf("azureLocation", c.AzureLocation, azureLocations...)
+	p.Match("gcpProject", c.GcpProject, gcpProjectPattern, "a GCP project ID: 6-30 lower-case letters, digits and hyphens")
+	p.OneOf("gcpRegion", c.GcpRegion, gcpRegions...)
+	p.OneOf("alicloudRegion", c.AlicloudRegion, alicloudRegions...)
+	return p.Err()
+}
+
+// Load reads every section of the stack's config and validates it.
+func Load(ctx *pulumi.Context) (*Stack, error) {
+	cfg := config.New(ctx, "")
+	var s Stack
+	errs := []error{
+		readObject(cfg, "clouds", &s.Clouds),
+		readObject(cfg, "network", &s.Network),
+		readObject(cfg, "vpn", &s.VPN),
+		readObject(cfg, "webNodes", &s.WebNodes),
+		readObject(cfg, "haproxy", &s.HAProxy),
+		readObject(cfg, "gslb", &s.GSLB),
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	return &s, nil
+}
+
+// Validate checks every section and the rules that span sections.
+func (s *Stack) Validate() error {
+	return errors.Join(
+		s.Clouds.Validate(),
+		s.Network.Validate(s.Clouds.AwsPrimaryRegion),
+		s.VPN.Validate(s.Network.VpcCidr),
+		s.WebNodes.Validate(),
+		s.HAProxy.Validate(),
+		s.GSLB.Validate(),
+	)
+}
+
+// readObject decodes one config object strictly: a misspelt field is an
+// error, not a silently ignored value.
+func readObject(cfg *config.Config, key string, into any) error {
+	full := validate.Project + ":" + key
+	raw, err := cfg.Try(key)
+	if err != nil {
+		return fmt.Errorf("%s: is required (an object; see the README's configuration section)", full)
+	}
+	dec := json.NewDecoder(bytes.NewReader([]byte(raw)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(into); err != nil {
+		return fmt.Errorf("%s: %v", full, err)
+	}
+	return nil
+}

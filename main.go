@@ -1,0 +1,155 @@
+// Command hybrid-cloud is the Pulumi program for the hybrid, multi-cloud lab:
+// a site-to-site VPN from AWS Seoul to OpenStack, web nodes in four clouds,
+// an HAProxy pair and Route 53 failover between ALBs in Seoul and Tokyo.
+//
+// `pulumi up` runs it for real; `go run . plan` runs it offline against a
+// mock engine and prints what it would build.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/hybridlab/hybrid-cloud/gslb"
+	"github.com/hybridlab/hybrid-cloud/haproxy"
+	"github.com/hybridlab/hybrid-cloud/internal/plan"
+	"github.com/hybridlab/hybrid-cloud/internal/stackconfig"
+	"github.com/hybridlab/hybrid-cloud/network"
+	"github.com/hybridlab/hybrid-cloud/vpn"
+	"github.com/hybridlab/hybrid-cloud/webnodes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "plan" {
+		os.Exit(plan.Main(program, os.Args[2:], os.Stdout, os.Stderr))
+	}
+	pulumi.Run(program)
+}
+
+// program reads config, builds providers, composes the components and exports
+// the operators' outputs.
+func program(ctx *pulumi.Context) error {
+	cfg, err := stackconfig.Load(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := newProviders(ctx, cfg.Clouds)
+	if err != nil {
+		return err
+	}
+	c := cfg.Clouds
+
+	vpc, err := network.NewVpc(ctx, "my-vpc", &network.VpcArgs{
+		Config: cfg.Network, Region: c.AwsPrimaryRegion, Provider: p.seoul,
+	})
+	if err != nil {
+		return err
+	}
+	site, err := vpn.NewSiteToSite(ctx, "vpn", &vpn.SiteToSiteArgs{
+		Config:            cfg.VPN,
+		VpcID:             vpc.VpcID,
+		VpcCidr:           vpc.Cidr,
+		RouteTableIDs:     vpc.RouteTableIDs,
+		AWSProvider:       p.seoul,
+		OpenStackProvider: p.openstack,
+	})
+	if err != nil {
+		return err
+	}
+
+	nodes, err := newWebNodes(ctx, cfg, p, vpc.Public())
+	if err != nil {
+		return err
+	}
+	backends := make([]haproxy.Backend, len(nodes))
+	nodeIPs := make([]pulumi.StringOutput, len(nodes))
+	nodeIPMap := pulumi.StringMap{}
+	for i, n := range nodes {
+		backends[i] = haproxy.Backend{Name: n.Label, Address: n.PublicIP, Port: n.Port}
+		nodeIPs[i] = n.PublicIP
+		nodeIPMap[n.Label] = n.PublicIP
+	}
+
+	tokyoNet, err := network.LookupDefault(ctx, p.tokyo, c.AwsSecondaryZones)
+	if err != nil {
+		return fmt.Errorf("%s: %w", c.AwsSecondaryRegion, err)
+	}
+	pair, err := haproxy.NewPair(ctx, "haproxy", &haproxy.PairArgs{
+		Config:   cfg.HAProxy,
+		Backends: backends,
+		Seoul:    haproxy.Site{Region: c.AwsPrimaryRegion, Placement: vpc.Public(), Provider: p.seoul},
+		Tokyo:    haproxy.Site{Region: c.AwsSecondaryRegion, Placement: tokyoNet, Provider: p.tokyo},
+	})
+	if err != nil {
+		return err
+	}
+
+	failover, err := gslb.NewFailover(ctx, "gslb", &gslb.FailoverArgs{
+		Config: cfg.GSLB,
+		Primary: gslb.Site{
+			Region: c.AwsPrimaryRegion, Placement: vpc.Public(), Provider: p.seoul,
+			TargetInstanceID: pair.Seoul.InstanceID, TargetSecurityGroupID: pair.Seoul.SecurityGroupID,
+			HealthPath: pair.HealthPath,
+		},
+		Secondary: gslb.Site{
+			Region: c.AwsSecondaryRegion, Placement: tokyoNet, Provider: p.tokyo,
+			TargetInstanceID: pair.Tokyo.InstanceID, TargetSecurityGroupID: pair.Tokyo.SecurityGroupID,
+			HealthPath: pair.HealthPath,
+		},
+		WebNodeIPs: nodeIPs,
+	})
+	if err != nil {
+		return err
+	}
+
+	ctx.Export("vpcId", vpc.VpcID)
+	ctx.Export("vpnConnectionId", site.ConnectionID)
+	ctx.Export("vpnTunnel1Address", site.Tunnel1Address)
+	ctx.Export("vpnTunnel2Address", site.Tunnel2Address)
+	ctx.Export("libreswanConf", site.LibreswanConf)
+	ctx.Export("libreswanSecrets", pulumi.ToSecret(site.LibreswanSecrets))
+	ctx.Export("libreswanSysctl", site.Sysctl)
+	ctx.Export("webNodeIps", nodeIPMap)
+	ctx.Export("haproxySeoulIp", pair.Seoul.PublicIP)
+	ctx.Export("haproxyTokyoIp", pair.Tokyo.PublicIP)
+	ctx.Export("haproxyConfig", pair.Config)
+	ctx.Export("seoulAlbDnsName", failover.PrimaryAlbDNSName)
+	ctx.Export("tokyoAlbDnsName", failover.SecondaryAlbDNSName)
+	ctx.Export("gslbFqdn", failover.FQDN)
+	ctx.Export("activeHealthCheckId", failover.PrimaryHealthCheckID)
+	ctx.Export("passiveHealthCheckId", failover.SecondaryHealthCheckID)
+	ctx.Export("certificateArns", failover.CertificateArns)
+	ctx.Export("failoverWorstCaseSeconds", pulumi.Int(failover.WorstCaseFailoverSeconds))
+	return nil
+}
+
+// newWebNodes declares the four web nodes, in the order HAProxy lists them.
+func newWebNodes(ctx *pulumi.Context, cfg *stackconfig.Stack, p *providers, seoulNet network.Placement) ([]*webnodes.Node, error) {
+	c, w := cfg.Clouds, cfg.WebNodes
+	seoul, err := webnodes.NewAwsNode(ctx, "seoul", &webnodes.AwsNodeArgs{
+		Config: w.Seoul, Region: c.AwsPrimaryRegion, Placement: seoulNet, Provider: p.seoul,
+	})
+	if err != nil {
+		return nil, err
+	}
+	london, err := webnodes.NewAzureNode(ctx, "london", &webnodes.AzureNodeArgs{
+		Config: w.London, Location: c.AzureLocation, Provider: p.azure,
+	})
+	if err != nil {
+		return nil, err
+	}
+	oregon, err := webnodes.NewGcpNode(ctx, "oregon", &webnodes.GcpNodeArgs{
+		Config: w.Oregon, Region: c.GcpRegion, Provider: p.gcp,
+	})
+	if err != nil {
+		return nil, err
+	}
+	hongkong, err := webnodes.NewAlicloudNode(ctx, "hongkong", &webnodes.AlicloudNodeArgs{
+		Config: w.HongKong, Region: c.AlicloudRegion, Provider: p.alicloud,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return []*webnodes.Node{seoul, london, oregon, hongkong}, nil
+}

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hybridlab/hybrid-cloud/internal/mockengine"
+)
+
+// devConfig is Pulumi.dev.yaml as the engine would hand it to the program.
+func devConfig(t *testing.T) mockengine.Config {
+	t.Helper()
+	_, cfg, err := mockengine.LoadStackConfig(".", "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func runStack(t *testing.T, cfg mockengine.Config) (*mockengine.Engine, error) {
+	t.Helper()
+	e := mockengine.New("hybrid-cloud", "dev")
+	return e, e.Run(program, cfg)
+}
+
+func TestStackProvidersPointAtTheConfiguredRegions(t *testing.T) {
+	t.Parallel()
+	e, err := runStack(t, devConfig(t))
+	if err != nil {
+		t.Fatalf("stack failed: %v", err)
+	}
+	want := map[string]string{
+		"aws-ap-northeast-2":   "ap-northeast-2",
+		"aws-ap-northeast-1":   "ap-northeast-1",
+		"azure-uksouth":        "uksouth",
+		"gcp-us-west1":         "us-west1",
+		"alicloud-cn-hongkong": "cn-hongkong",
+		"openstack":            "",
+	}
+	providers := 0
+	for _, r := range e.Resources() {
+		if !strings.HasPrefix(r.Type, "pulumi:providers:") {
+			continue
+		}
+		providers++
+		region, ok := want[r.Name]
+		if !ok {
+			t.Errorf("unexpected provider %s %s", r.Type, r.Name)
+			continue
+		}
+		if got := e.Region(r); got != region {
+			t.Errorf("provider %s: region %q, want %q", r.Name, got, region)
+		}
+	}
+	if providers != len(want) {
+		t.Errorf("%d providers registered, want %d", providers, len(want))
+	}
+	if gcp := e.Find("pulumi:providers:gcp", "gcp-us-west1"); gcp == nil || gcp.Inputs["project"].StringValue() != "hybrid-lab-dev" {
+		t.Errorf("gcp provider lacks project hybrid-lab-dev: %v", gcp)
+	}
+}
+
+func TestEveryResourceHasAnExplicitProviderAndAParent(t *testing.T) {
+	t.Parallel()
+	e, err := runStack(t, devConfig(t))
+	if err != nil {
+		t.Fatalf("stack failed: %v", err)
+	}
+	for _, r := range e.Resources() {
+		if strings.HasPrefix(r.Type, "pulumi:providers:") {
+			continue
+		}
+		if !r.Custom {
+			if !strings.HasPrefix(r.Type, "hybrid:") {
+				t.Errorf("component %s %s: type token outside hybrid:", r.Type, r.Name)
+			}
+			continue
+		}
+		if r.Parent == "" {
+			t.Errorf("%s %s has no component parent", r.Type, r.Name)
+		}
+		// random's resources need no cloud, so they may use the default provider.
+		if r.Provider == "" && !strings.HasPrefix(r.Type, "random:") {
+			t.Errorf("%s %s uses a default provider", r.Type, r.Name)
+		}
+	}
+}
+
+func TestPinnedPluginVersionsMatchGoMod(t *testing.T) {
+	t.Parallel()
+	mod, err := os.ReadFile("go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for module, version := range map[string]string{
+		"github.com/pulumi/pulumi-alicloud/sdk/v3":  alicloudPluginVersion,
+		"github.com/pulumi/pulumi-openstack/sdk/v3": openstackPluginVersion,
+	} {
+		if !regexp.MustCompile(regexp.QuoteMeta(module) + ` v` + regexp.QuoteMeta(version) + `\b`).Match(mod) {
+			t.Errorf("go.mod does not require %s v%s: keep the provider's pulumi.Version in step", module, version)
+		}
+	}
+}
+
+func TestBadConfigFailsNamingTheKeyAndRegistersNothing(t *testing.T) {
+	t.Parallel()
+	dev := devConfig(t)
+	edit := func(key string, change func(m map[string]any)) mockengine.Config {
+		t.Helper()
+		obj := dev.Object(t, key)
+		change(obj)
+		return dev.Set(key, obj)
+	}
+	cases := []struct {
+		name string
+		cfg  mockengine.Config
+		want []string
+	}{
+		{"malformed CIDR", edit("hybrid-cloud:network", func(m map[string]any) { m["vpcCidr"] = "10.26.0.0/33" }),
+			[]string{"hybrid-cloud:network.vpcCidr", "not an IPv4 CIDR"}},
+		{"host bits set", edit("hybrid-cloud:vpn", func(m map[string]any) { m["onPremCidr"] = "192.168.1.0/20" }),
+			[]string{"hybrid-cloud:vpn.onPremCidr", "host bits"}},
+		{"local overlaps remote", edit("hybrid-cloud:vpn", func(m map[string]any) { m["onPremCidr"] = "10.26.128.0/20" }),
+			[]string{"hybrid-cloud:vpn.onPremCidr", "overlaps", "hybrid-cloud:network.vpcCidr"}},
+		{"unknown AWS region", edit("hybrid-cloud:clouds", func(m map[string]any) { m["awsSecondaryRegion"] = "ap-northeast-9" }),
+			[]string{"hybrid-cloud:clouds.awsSecondaryRegion", `"ap-northeast-9" is not allowed`, "ap-northeast-1"}},
+		{"unknown Azure location", edit("hybrid-cloud:clouds", func(m map[string]any) { m["azureLocation"] = "UK South" }),
+			[]string{"hybrid-cloud:clouds.azureLocation", "uksouth"}},
+		{"missing required key", dev.Without("hybrid-cloud:gslb"),
+			[]string{"hybrid-cloud:gslb: is required"}},
+		{"bad health-check interval", edit("hybrid-cloud:gslb", func(m map[string]any) {
+			m["healthCheck"] = map[string]any{"intervalSeconds": 20, "failureThreshold": 1}
+		}), []string{"hybrid-cloud:gslb.healthCheck.intervalSeconds", "20", "10 or 30"}},
+		{"bad failure threshold", edit("hybrid-cloud:gslb", func(m map[string]any) {
+			m["healthCheck"] = map[string]any{"intervalSeconds": 30, "failureThreshold": 0}
+		}), []string{"hybrid-cloud:gslb.healthCheck.failureThreshold", "1 to 10"}},
+		{"misspelt field", edit("hybrid-cloud:vpn", func(m map[string]any) { m["localCidr"] = "192.168.0.0/20" }),
+			[]string{"hybrid-cloud:vpn", `unknown field "localCidr"`}},
+		{"public IP that is private", edit("hybrid-cloud:vpn", func(m map[string]any) { m["customerGatewayIp"] = "10.0.0.1" }),
+			[]string{"hybrid-cloud:vpn.customerGatewayIp", "not a public IPv4"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e, err := runStack(t, tc.cfg)
+			if err == nil {
+				t.Fatal("the stack ran; want a config error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error does not mention %q:\n%v", w, err)
+				}
+			}
+			if rs := e.Resources(); len(rs) != 0 {
+				t.Errorf("%d resources registered before the config error, want 0 (first: %s %s)", len(rs), rs[0].Type, rs[0].Name)
+			}
+		})
+	}
+}
+
+func TestEveryConfigProblemIsReportedAtOnce(t *testing.T) {
+	t.Parallel()
+	dev := devConfig(t)
+	network := dev.Object(t, "hybrid-cloud:network")
+	network["vpcCidr"] = "not-a-cidr"
+	gslb := dev.Object(t, "hybrid-cloud:gslb")
+	gslb["zoneName"] = "Seojun.Shop."
+	cfg := dev.Set("hybrid-cloud:network", network).Set("hybrid-cloud:gslb", gslb)
+	_, err := runStack(t, cfg)
+	if err == nil {
+		t.Fatal("the stack ran; want config errors")
+	}
+	for _, key := range []string{"hybrid-cloud:network.vpcCidr", "hybrid-cloud:gslb.zoneName"} {
+		if !strings.Contains(err.Error(), key) {
+			t.Errorf("error does not name %s:\n%v", key, err)
+		}
+	}
+}
