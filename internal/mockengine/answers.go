@@ -8,11 +8,52 @@ import (
 
 // computed adds the properties a cloud would compute to a resource's
 // outputs, keyed by type token. Values are fake but stable, so that the plan
-// and its golden file do not change from run to run.
-var computed = map[string]func(e *Engine, r *Resource) resource.PropertyMap{}
+// and its golden file do not change from run to run. Each cloud's or
+// component's answers live in a file of their own (answers_*.go) and are
+// added with answerResource and answerInvoke from an init function.
+var computed = map[string]func(e *Engine, r *Resource) resource.PropertyMap{
+	"aws:ec2/instance:Instance": func(e *Engine, r *Resource) resource.PropertyMap {
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"publicIp":  FakeIP("public:" + r.URN),
+			"privateIp": FakeIP("private:" + r.URN),
+			"arn":       "arn:aws:ec2:" + e.Region(r) + ":123456789012:instance/" + r.ID,
+		})
+	},
+	"aws:ec2/securityGroup:SecurityGroup": func(e *Engine, r *Resource) resource.PropertyMap {
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"arn": "arn:aws:ec2:" + e.Region(r) + ":123456789012:security-group/" + r.ID,
+		})
+	},
+}
+
+// answerResource adds the computed outputs of one resource type.
+func answerResource(token string, fn func(e *Engine, r *Resource) resource.PropertyMap) {
+	if _, dup := computed[token]; dup {
+		panic("mockengine: two answers for resource " + token)
+	}
+	computed[token] = fn
+}
+
+// answerInvoke adds the answer to one invoke.
+func answerInvoke(token string, fn func(e *Engine, inv Invoke) (resource.PropertyMap, error)) {
+	if _, dup := invokes[token]; dup {
+		panic("mockengine: two answers for invoke " + token)
+	}
+	invokes[token] = fn
+}
 
 // invokes answers data-source calls, keyed by function token.
 var invokes = map[string]func(e *Engine, inv Invoke) (resource.PropertyMap, error){
+	// The newest image of whatever the filters ask for; the ID names the region.
+	"aws:ec2/getAmi:getAmi": func(e *Engine, inv Invoke) (resource.PropertyMap, error) {
+		region := e.invokeRegion(inv)
+		name := filterValue(inv.Args, "name")
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id":           fmt.Sprintf("ami-%08x", hash(region+name)),
+			"name":         name,
+			"architecture": "x86_64",
+		}), nil
+	},
 	"aws:ec2/getVpc:getVpc": func(e *Engine, inv Invoke) (resource.PropertyMap, error) {
 		region := e.invokeRegion(inv)
 		return resource.NewPropertyMapFromMap(map[string]any{
