@@ -1,0 +1,200 @@
+package vpn
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"strings"
+)
+
+// Gateway is what the on-prem Libreswan gateway needs, as plain values, so
+// the renderers are pure functions of it (and of a Profile).
+type Gateway struct {
+	// Left is the gateway's own address for IKE; empty means %defaultroute
+	// (the note's choice: the VM sits behind the on-prem NAT).
+	Left string
+	// LeftID is the on-prem public IP: the customer gateway's address, which
+	// AWS expects as the gateway's IKE identity.
+	LeftID string
+	// LocalSubnet is the on-prem CIDR; RemoteSubnet is the VPC's CIDR.
+	LocalSubnet  string
+	RemoteSubnet string
+	// Tunnels are AWS's two tunnels, in AWS's order.
+	Tunnels [2]Tunnel
+}
+
+// Tunnel is one AWS tunnel: its outside (public) IP and its pre-shared key.
+// RenderConf does not read PSK.
+type Tunnel struct {
+	OutsideIP string
+	PSK       string
+}
+
+// TunnelNames are the Libreswan conn names, in AWS's tunnel order.
+var TunnelNames = [2]string{"Tunnel1", "Tunnel2"}
+
+// pskPattern is AWS's rule for a tunnel pre-shared key.
+var pskPattern = regexp.MustCompile(`^[A-Za-z1-9._][A-Za-z0-9._]{7,63}$`)
+
+// ValidPSK reports whether AWS accepts key as a tunnel pre-shared key: 8-64
+// characters of [A-Za-z0-9._], not starting with 0. Such a key also needs no
+// quoting care in a Libreswan secrets file.
+func ValidPSK(key string) bool {
+	return pskPattern.MatchString(key)
+}
+
+func (g Gateway) check(needPSK bool) error {
+	var errs []error
+	addr := func(what, s string) {
+		if a, err := netip.ParseAddr(s); err != nil || !a.Is4() {
+			errs = append(errs, fmt.Errorf("%s %q is not an IPv4 address", what, s))
+		}
+	}
+	cidr := func(what, s string) {
+		if p, err := netip.ParsePrefix(s); err != nil || !p.Addr().Is4() || p.Masked() != p {
+			errs = append(errs, fmt.Errorf("%s %q is not an IPv4 CIDR", what, s))
+		}
+	}
+	if g.Left != "" && g.Left != "%defaultroute" {
+		addr("left", g.Left)
+	}
+	addr("leftid", g.LeftID)
+	cidr("local subnet", g.LocalSubnet)
+	cidr("remote subnet", g.RemoteSubnet)
+	for i, t := range g.Tunnels {
+		addr(TunnelNames[i]+" outside IP", t.OutsideIP)
+		// Never print a key, not even a bad one.
+		if needPSK && !ValidPSK(t.PSK) {
+			errs = append(errs, fmt.Errorf("%s pre-shared key is not 8-64 characters of [A-Za-z0-9._] not starting with 0", TunnelNames[i]))
+		}
+	}
+	if g.Tunnels[0].OutsideIP == g.Tunnels[1].OutsideIP {
+		errs = append(errs, fmt.Errorf("both tunnels have outside IP %q", g.Tunnels[0].OutsideIP))
+	}
+	return errors.Join(errs...)
+}
+
+// RenderConf renders /etc/ipsec.d/aws.conf: both tunnels, from the profile.
+//
+// The config is policy-based, active/standby: two policy-based tunnels with
+// identical subnets cannot both carry traffic (the second SA's kernel
+// policy would replace the first's). Tunnel1 starts (auto=start); Tunnel2 is
+// loaded but idle (auto=add), and AWS is told not to start either tunnel, so
+// the standby stays down until an operator swaps them. The file says so.
+func RenderConf(p Profile, g Gateway) (string, error) {
+	if err := errors.Join(p.Validate(), g.check(false)); err != nil {
+		return "", fmt.Errorf("libreswan conf: %w", err)
+	}
+	left := g.Left
+	if left == "" {
+		left = "%defaultroute"
+	}
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	w("# /etc/ipsec.d/aws.conf for the AWS site-to-site VPN (Libreswan 4.10).")
+	w("# Rendered by the hybrid-cloud Pulumi program from the VPN's outputs and its")
+	w("# crypto profile, which also sets AWS's tunnel options: edit the profile")
+	w("# (hybrid-cloud:vpn.crypto), not this file.")
+	w("#")
+	w("# Policy-based, active/standby. Both tunnels carry %s <-> %s,", g.LocalSubnet, g.RemoteSubnet)
+	w("# and two policy-based tunnels with identical subnets cannot both carry traffic, so")
+	w("# Tunnel1 is active (auto=start) and Tunnel2 is the standby (auto=add).")
+	w("# To fail over: ipsec auto --down Tunnel1 && ipsec auto --up Tunnel2")
+	w("#")
+	w("# Profile: %s.", p.IKEVersion)
+	w("#   phase 1: %s / %s / DH %s / %d s", list(p.Phase1.Encryption), list(p.Phase1.Integrity), ints(p.Phase1.DHGroups), p.Phase1.LifetimeSeconds)
+	w("#   phase 2: %s / %s / DH %s (PFS) / %d s", list(p.Phase2.Encryption), list(p.Phase2.Integrity), ints(p.Phase2.DHGroups), p.Phase2.LifetimeSeconds)
+	if p.DPDTimeoutAction == "none" {
+		w("#   DPD: off (dpdTimeoutAction none)")
+	} else {
+		w("#   DPD: probe every %d s, peer dead after %d s, then %s", p.DPDDelaySeconds, p.DPDTimeoutSeconds, p.DPDTimeoutAction)
+	}
+	for i, t := range g.Tunnels {
+		auto := "start"
+		if i == 1 {
+			auto = "add"
+		}
+		w("")
+		w("conn %s", TunnelNames[i])
+		w("\tauthby=secret")
+		w("\tauto=%s", auto)
+		w("\tleft=%s", left)
+		w("\tleftid=%s", g.LeftID)
+		w("\tleftsubnet=%s", g.LocalSubnet)
+		w("\tright=%s", t.OutsideIP)
+		w("\trightsubnet=%s", g.RemoteSubnet)
+		w("\ttype=tunnel")
+		if p.IKEVersion == "ikev2" {
+			w("\tikev2=insist")
+		} else {
+			w("\tikev2=no")
+		}
+		w("\tike=%s", p.LibreswanIKE())
+		w("\tesp=%s", p.LibreswanESP())
+		w("\tpfs=yes")
+		w("\tikelifetime=%s", seconds(p.Phase1.LifetimeSeconds))
+		w("\tsalifetime=%s", seconds(p.Phase2.LifetimeSeconds))
+		w("\tkeyingtries=%%forever")
+		if p.DPDTimeoutAction != "none" {
+			w("\tdpddelay=%s", seconds(p.DPDDelaySeconds))
+			if p.IKEVersion == "ikev2" {
+				// IKEv2 ignores dpdtimeout: a probe unanswered for
+				// retransmit-timeout declares the peer dead.
+				w("\tretransmit-timeout=%s", seconds(p.DPDTimeoutSeconds))
+			} else {
+				w("\tdpdtimeout=%s", seconds(p.DPDTimeoutSeconds))
+			}
+			w("\tdpdaction=%s", libreswanDPDAction(p.DPDTimeoutAction))
+		}
+	}
+	return b.String(), nil
+}
+
+// RenderSecrets renders /etc/ipsec.d/aws.secrets: one PSK line per tunnel,
+// keyed by the gateway's ID and the tunnel's outside IP. The result is a
+// secret: keep it in a secret output and write it with mode 0600.
+func RenderSecrets(g Gateway) (string, error) {
+	if err := g.check(true); err != nil {
+		return "", fmt.Errorf("libreswan secrets: %w", err)
+	}
+	var b strings.Builder
+	b.WriteString("# /etc/ipsec.d/aws.secrets (mode 0600), rendered by the hybrid-cloud Pulumi program.\n")
+	for _, t := range g.Tunnels {
+		fmt.Fprintf(&b, "%s %s : PSK \"%s\"\n", g.LeftID, t.OutsideIP, t.PSK)
+	}
+	return b.String(), nil
+}
+
+// SysctlPath is where the gateway's sysctl file goes.
+const SysctlPath = "/etc/sysctl.d/60-libreswan-gateway.conf"
+
+// RenderSysctl renders the gateway's sysctl drop-in: the note's settings,
+// with its shell loop over /proc/sys/net/ipv4/conf/* replaced by glob keys
+// (systemd-sysctl and procps-ng sysctl -p expand them), and rp_filter off
+// for every interface, because the kernel uses the larger of "all" and the
+// interface's value.
+func RenderSysctl() string {
+	return `# ` + SysctlPath + `: the Libreswan gateway routes between the on-prem
+# network and the VPC. Rendered by the hybrid-cloud Pulumi program.
+# Apply with: sysctl -p ` + SysctlPath + `
+net.ipv4.ip_forward = 1
+net.ipv4.conf.*.accept_redirects = 0
+net.ipv4.conf.*.send_redirects = 0
+net.ipv4.conf.*.rp_filter = 0
+net.ipv4.conf.*.accept_source_route = 0
+net.ipv4.icmp_ignore_bogus_error_responses = 1
+net.ipv6.conf.all.disable_ipv6 = 1
+net.ipv6.conf.default.disable_ipv6 = 1
+`
+}
+
+func list(s []string) string { return strings.Join(s, ",") }
+
+func ints(n []int) string {
+	s := make([]string, len(n))
+	for i, v := range n {
+		s[i] = fmt.Sprint(v)
+	}
+	return strings.Join(s, ",")
+}

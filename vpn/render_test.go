@@ -1,0 +1,288 @@
+package vpn
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hybridlab/hybrid-cloud/internal/golden"
+	"github.com/hybridlab/hybrid-cloud/internal/tooltest"
+)
+
+// placeholderGateway has documentation addresses and placeholder keys: no
+// real key ever goes into a golden file.
+func placeholderGateway() Gateway {
+	return Gateway{
+		LeftID:       "123.142.252.25",
+		LocalSubnet:  "192.168.0.0/20",
+		RemoteSubnet: "10.26.0.0/16",
+		Tunnels: [2]Tunnel{
+			{OutsideIP: "192.0.2.10", PSK: "PLACEHOLDER.tunnel1_psk"},
+			{OutsideIP: "198.51.100.20", PSK: "PLACEHOLDER.tunnel2_psk"},
+		},
+	}
+}
+
+// profileCases are the profiles every rendering test covers: the default
+// and the non-default corners (IKEv1, CBC only, no DPD, several groups).
+var profileCases = []struct {
+	name    string
+	profile Profile
+}{
+	{"default", DefaultProfile()},
+	{"cbc-sha384-ecp", DefaultProfile().Merge(Profile{
+		Phase1:           Phase{Encryption: []string{"AES128", "AES256"}, Integrity: []string{"SHA2-384", "SHA2-512"}, DHGroups: []int{19, 21}, LifetimeSeconds: 14400},
+		Phase2:           Phase{Encryption: []string{"AES256"}, Integrity: []string{"SHA2-384"}, DHGroups: []int{20}, LifetimeSeconds: 1800},
+		DPDTimeoutAction: "clear", DPDTimeoutSeconds: 45,
+	})},
+	{"ikev1-no-dpd", DefaultProfile().Merge(Profile{
+		IKEVersion:       "ikev1",
+		Phase1:           Phase{Encryption: []string{"AES256"}, Integrity: []string{"SHA1", "SHA2-256"}, DHGroups: []int{14, 15, 16}},
+		Phase2:           Phase{Encryption: []string{"AES128"}, DHGroups: []int{18}},
+		DPDTimeoutAction: "none",
+	})},
+}
+
+func TestRenderConfGolden(t *testing.T) {
+	t.Parallel()
+	for _, tc := range profileCases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			conf, err := RenderConf(tc.profile, placeholderGateway())
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden.Assert(t, "aws-"+tc.name+".conf", conf)
+		})
+	}
+}
+
+func TestRenderSecretsAndSysctlGolden(t *testing.T) {
+	t.Parallel()
+	secrets, err := RenderSecrets(placeholderGateway())
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Assert(t, "aws.secrets", secrets)
+	golden.Assert(t, "sysctl.conf", RenderSysctl())
+}
+
+func TestRenderConfContent(t *testing.T) {
+	t.Parallel()
+	p := DefaultProfile()
+	conf, err := RenderConf(p, placeholderGateway())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tunnels := strings.Split(conf, "\nconn ")[1:]
+	if len(tunnels) != 2 {
+		t.Fatalf("want 2 conns, got %d:\n%s", len(tunnels), conf)
+	}
+	for i, want := range []map[string]string{
+		{"auto": "start", "right": "192.0.2.10"},
+		{"auto": "add", "right": "198.51.100.20"},
+	} {
+		lines := tunnels[i]
+		for k, v := range map[string]string{
+			"auto": want["auto"], "right": want["right"], "leftid": "123.142.252.25",
+			"leftsubnet": "192.168.0.0/20", "rightsubnet": "10.26.0.0/16", "ikev2": "insist",
+			"ike": p.LibreswanIKE(), "esp": p.LibreswanESP(), "ikelifetime": "28800s", "salifetime": "3600s",
+			"retransmit-timeout": "30s", "dpdaction": "restart",
+		} {
+			if !strings.Contains(lines, "\n\t"+k+"="+v+"\n") {
+				t.Errorf("%s: missing %s=%s in:\n%s", TunnelNames[i], k, v, lines)
+			}
+		}
+		if strings.Contains(lines, "modp1024") || strings.Contains(lines, "sha1") || strings.Contains(lines, "dpdtimeout") {
+			t.Errorf("%s: deprecated or ignored setting in:\n%s", TunnelNames[i], lines)
+		}
+	}
+	if !strings.Contains(conf, "active/standby") {
+		t.Error("the conf must say it is active/standby")
+	}
+}
+
+func TestLibreswanAlgorithmStrings(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		p        Profile
+		ike, esp string
+	}{
+		{"default", DefaultProfile(),
+			"aes_gcm256-sha2_256;modp2048+dh19+dh20,aes256-sha2_256;modp2048+dh19+dh20",
+			"aes_gcm256-null;modp2048+dh19+dh20,aes256-sha2_256;modp2048+dh19+dh20"},
+		{"cbc only", DefaultProfile().Merge(Profile{
+			Phase1: Phase{Encryption: []string{"AES128"}, Integrity: []string{"SHA2-512"}, DHGroups: []int{16}},
+			Phase2: Phase{Encryption: []string{"AES128", "AES256"}, Integrity: []string{"SHA1"}, DHGroups: []int{21}},
+		}), "aes128-sha2_512;modp4096", "aes128+aes256-sha1;dh21"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := tc.p.LibreswanIKE(); got != tc.ike {
+				t.Errorf("ike=%s, want %s", got, tc.ike)
+			}
+			if got := tc.p.LibreswanESP(); got != tc.esp {
+				t.Errorf("esp=%s, want %s", got, tc.esp)
+			}
+		})
+	}
+}
+
+func TestRenderRefusesBadInput(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		mutate func(*Gateway)
+		want   string
+	}{
+		{"bad leftid", func(g *Gateway) { g.LeftID = "example.com" }, "leftid"},
+		{"same tunnels", func(g *Gateway) { g.Tunnels[1].OutsideIP = g.Tunnels[0].OutsideIP }, "both tunnels"},
+		{"bad subnet", func(g *Gateway) { g.RemoteSubnet = "10.26.0.1/16" }, "remote subnet"},
+		{"psk AWS refuses", func(g *Gateway) { g.Tunnels[1].PSK = "0leading-zero-and-dash" }, "Tunnel2 pre-shared key"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			g := placeholderGateway()
+			tc.mutate(&g)
+			_, errConf := RenderConf(DefaultProfile(), g)
+			_, errSecrets := RenderSecrets(g)
+			err := errSecrets
+			if errConf != nil {
+				err = errConf
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want it to mention %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "0leading") {
+				t.Errorf("the error prints the key: %v", err)
+			}
+		})
+	}
+}
+
+func TestValidPSK(t *testing.T) {
+	t.Parallel()
+	for key, want := range map[string]bool{
+		"abcdefgh":                    true,
+		"A1._b2c3":                    true,
+		strings.Repeat("a", 64):       true,
+		strings.Repeat("a", 65):       false,
+		"abcdefg":                     false,
+		"0abcdefgh":                   false,
+		"abc defgh":                   false,
+		"abc-defgh":                   false,
+		`abc"defgh`:                   false,
+		"1" + strings.Repeat("z", 10): true,
+	} {
+		if got := ValidPSK(key); got != want {
+			t.Errorf("ValidPSK(%q) = %v, want %v", key, got, want)
+		}
+	}
+}
+
+// TestLibreswanAcceptsRenderedConf runs the real Libreswan (4.10 when this
+// was written) on every rendered profile: `ipsec addconn --checkconfig` on
+// the conf wrapped in a `config setup` section, and algparse on the ike= and
+// esp= values (addconn does not parse algorithms).
+func TestLibreswanAcceptsRenderedConf(t *testing.T) {
+	t.Parallel()
+	ipsec := tooltest.Require(t, "ipsec", "libreswan")
+	algparse := "/usr/libexec/ipsec/algparse"
+	if _, err := os.Stat(algparse); err != nil {
+		tooltest.Require(t, "algparse-is-missing", "libreswan")
+	}
+	for _, tc := range profileCases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := tc.profile
+			conf, err := RenderConf(p, placeholderGateway())
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkLibreswanConf(t, ipsec, conf)
+			version := "-v2"
+			if p.IKEVersion == "ikev1" {
+				version = "-v1"
+			}
+			for _, arg := range []string{"ike=" + p.LibreswanIKE(), "esp=" + p.LibreswanESP()} {
+				out, err := exec.Command(algparse, version, "-pfs", arg).CombinedOutput()
+				if err != nil || strings.Contains(string(out), "ERROR") {
+					t.Errorf("algparse %s %s: %v\n%s", version, arg, err, out)
+				}
+			}
+		})
+	}
+}
+
+// TestLibreswanCheckCanFail proves the check above is not vacuous.
+func TestLibreswanCheckCanFail(t *testing.T) {
+	t.Parallel()
+	ipsec := tooltest.Require(t, "ipsec", "libreswan")
+	conf, err := RenderConf(DefaultProfile(), placeholderGateway())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := strings.Replace(conf, "dpdaction=restart", "dpdaction=explode", 1)
+	if ok, out := runCheckConfig(t, ipsec, bad); ok {
+		t.Fatalf("addconn accepted a bad dpdaction:\n%s", out)
+	}
+	out, err := exec.Command("/usr/libexec/ipsec/algparse", "-v2", "ike=aes256-sha2_256;modp1024").CombinedOutput()
+	if err == nil {
+		t.Fatalf("algparse accepted modp1024:\n%s", out)
+	}
+}
+
+func checkLibreswanConf(t *testing.T, ipsec, conf string) {
+	t.Helper()
+	if ok, out := runCheckConfig(t, ipsec, conf); !ok {
+		t.Errorf("ipsec addconn --checkconfig refused the rendered conf:\n%s\n%s", out, conf)
+	}
+}
+
+func runCheckConfig(t *testing.T, ipsec, conf string) (bool, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "ipsec.conf")
+	if err := os.WriteFile(path, []byte("config setup\n\tlogfile=/dev/null\n\n"+conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(ipsec, "addconn", "--checkconfig", "--config", path).CombinedOutput()
+	return err == nil && len(strings.TrimSpace(string(out))) == 0, string(out)
+}
+
+// TestSysctlAppliesInNamespace applies the rendered sysctl file with the real
+// sysctl inside a throwaway network namespace (net.* keys are per namespace),
+// so an unknown or misspelt key fails.
+func TestSysctlAppliesInNamespace(t *testing.T) {
+	tooltest.RequireRoot(t)
+	ip := tooltest.Require(t, "ip", "iproute2")
+	sysctl := tooltest.Require(t, "sysctl", "procps")
+	ns := "vpn-sysctl-test"
+	if out, err := exec.Command(ip, "netns", "add", ns).CombinedOutput(); err != nil {
+		t.Fatalf("ip netns add: %v\n%s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command(ip, "netns", "del", ns).Run() })
+	path := filepath.Join(t.TempDir(), "sysctl.conf")
+	if err := os.WriteFile(path, []byte(RenderSysctl()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(ip, "netns", "exec", ns, sysctl, "-p", path).CombinedOutput(); err != nil {
+		t.Fatalf("sysctl -p refused the rendered file: %v\n%s", err, out)
+	}
+	for key, want := range map[string]string{
+		"net.ipv4.ip_forward":             "1",
+		"net.ipv4.conf.lo.rp_filter":      "0",
+		"net.ipv4.conf.all.rp_filter":     "0",
+		"net.ipv4.conf.lo.send_redirects": "0",
+		"net.ipv6.conf.all.disable_ipv6":  "1",
+	} {
+		out, err := exec.Command(ip, "netns", "exec", ns, sysctl, "-n", key).Output()
+		if err != nil || strings.TrimSpace(string(out)) != want {
+			t.Errorf("%s = %q (%v), want %s", key, out, err, want)
+		}
+	}
+}
