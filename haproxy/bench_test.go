@@ -1,0 +1,326 @@
+package haproxy
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hybridlab/hybrid-cloud/internal/tooltest"
+)
+
+// The failover benchmark's load: failoverRequests GETs at failoverRate per
+// second from failoverClients clients; one back end is killed once
+// failoverKillAt requests have been sent. Everything is on 127.0.0.1 and
+// bounded by count and by failoverDeadline.
+const (
+	failoverRequests = 8000
+	failoverRate     = 500
+	failoverClients  = 16
+	failoverKillAt   = failoverRequests / 2
+	failoverDeadline = 60 * time.Second
+	// slowRequest is the latency above which a request counts as slow.
+	slowRequest = time.Second
+	// backendWork is each back end's service time, so requests are in flight
+	// when one dies.
+	backendWork = 2 * time.Millisecond
+	// victim is the back end that dies (index into failoverNodes).
+	victim = 1
+)
+
+var failoverNodes = []string{"seoul", "london", "oregon", "hongkong"}
+
+// BenchmarkFailover runs the real HAProxy in front of four local back ends,
+// kills one under load, and reports, for the note's config and for ours, the
+// failed requests and the seconds until HAProxy took the dead node out of
+// rotation. Run it with:
+//
+//	go test ./haproxy -run '^$' -bench Failover -benchtime 1x
+func BenchmarkFailover(b *testing.B) {
+	haproxy := tooltest.Require(b, "haproxy", "haproxy")
+	configs := []struct {
+		name   string
+		render func(servers []Server, port int) (string, error)
+	}{
+		{"note", func(servers []Server, port int) (string, error) {
+			return noteConfig(servers, fmt.Sprintf("127.0.0.1:%d", port)), nil
+		}},
+		{"ours", func(servers []Server, port int) (string, error) {
+			return Render(servers, Options{BindAddress: "127.0.0.1", BindPort: port, LogTarget: "stderr"})
+		}},
+	}
+	for _, c := range configs {
+		b.Run(c.name, func(b *testing.B) {
+			var sum failoverResult
+			for range b.N {
+				r, err := runFailover(b, haproxy, c.render)
+				if err != nil {
+					b.Fatal(err)
+				}
+				fmt.Printf("failover %-4s requests=%d failed=%d slow(>%s)=%d max-latency=%s out-of-rotation=%s\n",
+					c.name, r.requests, r.failed, slowRequest, r.slow, r.maxLatency.Round(time.Millisecond), r.takeoutText())
+				sum.requests += r.requests
+				sum.failed += r.failed
+				sum.slow += r.slow
+				sum.takeout += r.takeout
+			}
+			n := float64(b.N)
+			b.ReportMetric(float64(sum.requests)/n, "requests/op")
+			b.ReportMetric(float64(sum.failed)/n, "failed/op")
+			b.ReportMetric(float64(sum.slow)/n, "slow/op")
+			b.ReportMetric(sum.takeout.Seconds()/n, "out-of-rotation-s/op")
+		})
+	}
+}
+
+type failoverResult struct {
+	requests, failed int
+	// slow counts requests that took longer than slowRequest.
+	slow int
+	// takeout is from the kill to HAProxy's "Server .../NAME is DOWN"; negative if never.
+	takeout    time.Duration
+	maxLatency time.Duration
+}
+
+func (r failoverResult) takeoutText() string {
+	if r.takeout < 0 {
+		return "never"
+	}
+	return fmt.Sprintf("%.2fs", r.takeout.Seconds())
+}
+
+// runFailover starts the back ends and HAProxy with render's config, sends
+// the load, kills the victim midway and measures.
+func runFailover(b *testing.B, haproxy string, render func([]Server, int) (string, error)) (failoverResult, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), failoverDeadline)
+	defer cancel()
+
+	var servers []Server
+	var backends []*localBackend
+	for _, name := range failoverNodes {
+		be, err := startBackend(name)
+		if err != nil {
+			return failoverResult{}, err
+		}
+		defer be.srv.Close()
+		backends = append(backends, be)
+		servers = append(servers, Server{Name: name, Address: "127.0.0.1", Port: be.port()})
+	}
+	port, err := freePort()
+	if err != nil {
+		return failoverResult{}, err
+	}
+	cfg, err := render(servers, port)
+	if err != nil {
+		return failoverResult{}, err
+	}
+	dir := b.TempDir()
+	cfgPath := filepath.Join(dir, "haproxy.cfg")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		return failoverResult{}, err
+	}
+
+	// -db keeps HAProxy in the foreground (the note's `daemon` included) and
+	// its warnings, "Server backend/NAME is DOWN" among them, on stderr.
+	cmd := exec.CommandContext(ctx, haproxy, "-db", "-f", cfgPath, "-p", filepath.Join(dir, "haproxy.pid"))
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return failoverResult{}, err
+	}
+	if err := cmd.Start(); err != nil {
+		return failoverResult{}, err
+	}
+	defer func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	}()
+	down := make(chan time.Time, 1)
+	downLine := regexp.MustCompile(`Server [^/ ]+/` + failoverNodes[victim] + ` is DOWN`)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if downLine.MatchString(sc.Text()) {
+				select {
+				case down <- time.Now():
+				default:
+				}
+			}
+		}
+	}()
+
+	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
+	client := &http.Client{
+		Timeout:   5 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: failoverClients, DisableCompression: true},
+	}
+	defer client.CloseIdleConnections()
+	if err := waitReady(ctx, client, url); err != nil {
+		return failoverResult{}, fmt.Errorf("haproxy did not start: %w\nconfig:\n%s", err, cfg)
+	}
+
+	var (
+		failed     atomic.Int64
+		slow       atomic.Int64
+		maxLatency atomic.Int64
+		killedAt   time.Time
+		wg         sync.WaitGroup
+		jobs       = make(chan struct{})
+	)
+	for range failoverClients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range jobs {
+				start := time.Now()
+				if !get(ctx, client, url) {
+					failed.Add(1)
+				}
+				if time.Since(start) > slowRequest {
+					slow.Add(1)
+				}
+				d := int64(time.Since(start))
+				for cur := maxLatency.Load(); d > cur && !maxLatency.CompareAndSwap(cur, d); cur = maxLatency.Load() {
+				}
+			}
+		}()
+	}
+	tick := time.NewTicker(time.Second / failoverRate)
+	sent := 0
+send:
+	for ; sent < failoverRequests; sent++ {
+		if sent == failoverKillAt {
+			backends[victim].kill()
+			killedAt = time.Now()
+		}
+		select {
+		case <-ctx.Done():
+			break send
+		case <-tick.C:
+		}
+		select {
+		case <-ctx.Done():
+			break send
+		case jobs <- struct{}{}:
+		}
+	}
+	tick.Stop()
+	close(jobs)
+	wg.Wait()
+
+	r := failoverResult{requests: sent, failed: int(failed.Load()), slow: int(slow.Load()), maxLatency: time.Duration(maxLatency.Load()), takeout: -1}
+	select {
+	case t := <-down:
+		r.takeout = t.Sub(killedAt)
+	case <-ctx.Done():
+	}
+	return r, nil
+}
+
+// get sends one request and reports whether it got a 200 with a body.
+func get(ctx context.Context, client *http.Client, url string) bool {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return false
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return err == nil && resp.StatusCode == http.StatusOK && len(body) > 0
+}
+
+// waitReady polls url until HAProxy answers 200, within ctx and 10 s.
+func waitReady(ctx context.Context, client *http.Client, url string) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if get(ctx, client, url) {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// localBackend is one web node on 127.0.0.1 that can die abruptly.
+type localBackend struct {
+	ln  net.Listener
+	srv *http.Server
+
+	mu    sync.Mutex
+	conns map[net.Conn]bool
+}
+
+func startBackend(name string) (*localBackend, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	be := &localBackend{ln: ln, conns: map[net.Conn]bool{}}
+	page := []byte("<h1>" + name + "</h1>\n")
+	be.srv = &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			time.Sleep(backendWork) // service time, so requests are in flight when it dies
+			_, _ = w.Write(page)
+		}),
+		ConnState: func(c net.Conn, s http.ConnState) {
+			be.mu.Lock()
+			defer be.mu.Unlock()
+			switch s {
+			case http.StateNew:
+				be.conns[c] = true
+			case http.StateClosed, http.StateHijacked:
+				delete(be.conns, c)
+			}
+		},
+	}
+	go func() {
+		if err := be.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) && !errors.Is(err, net.ErrClosed) {
+			fmt.Fprintf(os.Stderr, "backend %s: %v\n", name, err)
+		}
+	}()
+	return be, nil
+}
+
+func (be *localBackend) port() int { return be.ln.Addr().(*net.TCPAddr).Port }
+
+// kill is a crash: the port stops accepting and every open connection, idle
+// or mid-request, is reset (linger 0 sends RST instead of FIN).
+func (be *localBackend) kill() {
+	_ = be.ln.Close()
+	be.mu.Lock()
+	defer be.mu.Unlock()
+	for c := range be.conns {
+		if tc, ok := c.(*net.TCPConn); ok {
+			_ = tc.SetLinger(0)
+		}
+		_ = c.Close()
+	}
+}
