@@ -1,10 +1,13 @@
 // Package webnodes declares the four regional web servers (AWS, Azure, GCP,
-// Alibaba Cloud), each serving <h1>LABEL</h1> with Apache httpd.
+// Alibaba Cloud), each serving <h1>LABEL</h1> with Apache httpd from user
+// data rendered by one function (RenderUserData).
 package webnodes
 
 import (
+	"errors"
 	"fmt"
 
+	"github.com/hybridlab/hybrid-cloud/internal/validate"
 	"github.com/hybridlab/hybrid-cloud/network"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -24,7 +27,9 @@ type Node struct {
 	// Label is the node's name in HAProxy and in the page's <h1>.
 	Label string
 	// Region is where it runs (an AWS region, Azure location, ...).
-	Region   string
+	Region string
+	// Zone is the availability zone ("" for the AWS node, whose subnet decides).
+	Zone     string
 	Port     int
 	PublicIP pulumi.StringOutput
 }
@@ -58,34 +63,92 @@ type AlicloudNodeArgs struct {
 	Provider pulumi.ProviderResource
 }
 
-// TODO(webnodes issue): one file per cloud declaring the real resources.
-func newNode(ctx *pulumi.Context, typ, name string, c Common, region string, opts []pulumi.ResourceOption) (*Node, error) {
-	n := &Node{Label: c.Label, Region: region, Port: c.Port, PublicIP: pulumi.String("").ToStringOutput()}
+// Validate checks the args: the node's config (with its full config keys),
+// the region and the provider.
+func (a *AwsNodeArgs) Validate() error {
+	p := validate.Section("webNodes")
+	a.Config.check(p)
+	if len(a.Placement.SubnetIDs) == 0 {
+		p.Addf("seoul", "the placement has no public subnet to put the instance in")
+	}
+	return argsErr(p, a.Region, a.Provider)
+}
+
+// Validate checks the args.
+func (a *AzureNodeArgs) Validate() error {
+	p := validate.Section("webNodes")
+	a.Config.check(p)
+	return argsErr(p, a.Location, a.Provider)
+}
+
+// Validate checks the args.
+func (a *GcpNodeArgs) Validate() error {
+	p := validate.Section("webNodes")
+	a.Config.check(p, a.Region)
+	return argsErr(p, a.Region, a.Provider)
+}
+
+// Validate checks the args.
+func (a *AlicloudNodeArgs) Validate() error {
+	p := validate.Section("webNodes")
+	a.Config.check(p, a.Region)
+	return argsErr(p, a.Region, a.Provider)
+}
+
+func argsErr(p *validate.Problems, region string, provider pulumi.ProviderResource) error {
+	var errs []error
+	if region == "" {
+		errs = append(errs, errors.New("the region is required"))
+	}
+	if provider == nil {
+		errs = append(errs, errors.New("the region's provider is required"))
+	}
+	return errors.Join(append(errs, p.Err())...)
+}
+
+// register validates, then registers the component; nothing is registered
+// when validation fails.
+func register(ctx *pulumi.Context, typ, name string, n *Node, validate func() error, opts []pulumi.ResourceOption) error {
+	if err := validate(); err != nil {
+		return fmt.Errorf("webnode %s: %w", name, err)
+	}
 	if err := ctx.RegisterComponentResource(typ, name, n, opts...); err != nil {
-		return nil, err
+		return fmt.Errorf("webnode %s: %w", name, err)
 	}
-	if err := ctx.RegisterResourceOutputs(n, pulumi.Map{"publicIp": n.PublicIP}); err != nil {
-		return nil, fmt.Errorf("webnode %s: outputs: %w", name, err)
+	return nil
+}
+
+// finish registers the node's outputs.
+func (n *Node) finish(ctx *pulumi.Context, name string) error {
+	if err := ctx.RegisterResourceOutputs(n, pulumi.Map{
+		"label":    pulumi.String(n.Label),
+		"region":   pulumi.String(n.Region),
+		"zone":     pulumi.String(n.Zone),
+		"port":     pulumi.Int(n.Port),
+		"publicIp": n.PublicIP,
+	}); err != nil {
+		return fmt.Errorf("webnode %s: outputs: %w", name, err)
 	}
-	return n, nil
+	return nil
 }
 
-// NewAwsNode declares the Seoul node.
-func NewAwsNode(ctx *pulumi.Context, name string, args *AwsNodeArgs, opts ...pulumi.ResourceOption) (*Node, error) {
-	return newNode(ctx, AwsNodeType, name, args.Config.Common, args.Region, opts)
+// Summary lists the nodes for operators and for the components that consume
+// them: label, region, zone, port and public IP of each, in order.
+func Summary(nodes []*Node) pulumi.MapArray {
+	out := make(pulumi.MapArray, len(nodes))
+	for i, n := range nodes {
+		out[i] = pulumi.Map{
+			"label":    pulumi.String(n.Label),
+			"region":   pulumi.String(n.Region),
+			"zone":     pulumi.String(n.Zone),
+			"port":     pulumi.Int(n.Port),
+			"publicIp": n.PublicIP,
+		}
+	}
+	return out
 }
 
-// NewAzureNode declares the london node.
-func NewAzureNode(ctx *pulumi.Context, name string, args *AzureNodeArgs, opts ...pulumi.ResourceOption) (*Node, error) {
-	return newNode(ctx, AzureNodeType, name, args.Config.Common, args.Location, opts)
-}
-
-// NewGcpNode declares the oregon node.
-func NewGcpNode(ctx *pulumi.Context, name string, args *GcpNodeArgs, opts ...pulumi.ResourceOption) (*Node, error) {
-	return newNode(ctx, GcpNodeType, name, args.Config.Common, args.Region, opts)
-}
-
-// NewAlicloudNode declares the hongkong node.
-func NewAlicloudNode(ctx *pulumi.Context, name string, args *AlicloudNodeArgs, opts ...pulumi.ResourceOption) (*Node, error) {
-	return newNode(ctx, AlicloudNodeType, name, args.Config.Common, args.Region, opts)
+// userData renders the boot script of a node.
+func userData(c Common, pm PackageManager) (string, error) {
+	return RenderUserData(UserData{Label: c.Label, Port: c.Port, PackageManager: pm})
 }

@@ -98,7 +98,7 @@ func (s *Stack) Validate() error {
 		s.Clouds.Validate(),
 		s.Network.Validate(s.Clouds.AwsPrimaryRegion),
 		s.VPN.Validate(s.Network.VpcCidr),
-		s.WebNodes.Validate(),
+		s.WebNodes.Validate(webnodes.Regions{Gcp: s.Clouds.GcpRegion, Alicloud: s.Clouds.AlicloudRegion}),
 		s.HAProxy.Validate(),
 		s.GSLB.Validate(),
 	)

@@ -1,0 +1,90 @@
+package mockengine
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// What the clouds compute for the web nodes: their public addresses, the GCP
+// service account's email and Alibaba's image lookup.
+func init() {
+	answerResource("azure-native:network:PublicIPAddress", func(e *Engine, r *Resource) resource.PropertyMap {
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"ipAddress": FakeIP("public:" + r.URN),
+		})
+	})
+	// The instance's interfaces as given, each access config with its natIp.
+	answerResource("gcp:compute/instance:Instance", func(e *Engine, r *Resource) resource.PropertyMap {
+		var nics []any
+		if v, ok := r.Inputs["networkInterfaces"]; ok && v.IsArray() {
+			for i, nic := range v.ArrayValue() {
+				if !nic.IsObject() {
+					continue
+				}
+				obj := nic.ObjectValue().Mappable()
+				obj["networkIp"] = FakeIP(fmt.Sprintf("private:%s:%d", r.URN, i))
+				if acs, ok := obj["accessConfigs"].([]any); ok {
+					for j, ac := range acs {
+						m, _ := ac.(map[string]any)
+						if m == nil {
+							m = map[string]any{}
+						}
+						m["natIp"] = FakeIP(fmt.Sprintf("public:%s:%d:%d", r.URN, i, j))
+						acs[j] = m
+					}
+				}
+				nics = append(nics, obj)
+			}
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"networkInterfaces": nics,
+			"selfLink":          "https://www.googleapis.com/compute/v1/projects/mock/zones/" + webnodeInput(r, "zone") + "/instances/" + webnodeInput(r, "name"),
+		})
+	})
+	answerResource("gcp:serviceaccount/account:Account", func(e *Engine, r *Resource) resource.PropertyMap {
+		project := "mock-project"
+		if p := e.ProviderOf(r); p != nil && p.Inputs["project"].IsString() {
+			project = p.Inputs["project"].StringValue()
+		}
+		email := webnodeInput(r, "accountId") + "@" + project + ".iam.gserviceaccount.com"
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"email":   email,
+			"member":  "serviceAccount:" + email,
+			"name":    "projects/" + project + "/serviceAccounts/" + email,
+			"project": project,
+		})
+	})
+	answerResource("alicloud:ecs/instance:Instance", func(e *Engine, r *Resource) resource.PropertyMap {
+		out := map[string]any{"privateIp": FakeIP("private:" + r.URN)}
+		// Alibaba gives a public IP only with public bandwidth.
+		if bw, ok := r.Inputs["internetMaxBandwidthOut"]; ok && bw.IsNumber() && bw.NumberValue() > 0 {
+			out["publicIp"] = FakeIP("public:" + r.URN)
+		}
+		return resource.NewPropertyMapFromMap(out)
+	})
+	// The newest public image of the asked-for name; the ID names the region.
+	answerInvoke("alicloud:ecs/getImages:getImages", func(e *Engine, inv Invoke) (resource.PropertyMap, error) {
+		regex := ""
+		if v, ok := inv.Args["nameRegex"]; ok && v.IsString() {
+			regex = v.StringValue()
+		}
+		id := fmt.Sprintf("m-%08x", hash(e.invokeRegion(inv)+regex))
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id":  "images-" + id,
+			"ids": []any{id},
+			"images": []any{map[string]any{
+				"id": id, "imageId": id, "name": "mock image for " + regex,
+				"osType": "linux", "architecture": "x86_64", "status": "Available",
+			}},
+		}), nil
+	})
+}
+
+// webnodeInput is a string input of r, or "".
+func webnodeInput(r *Resource, key resource.PropertyKey) string {
+	if v, ok := r.Inputs[key]; ok && v.IsString() {
+		return v.StringValue()
+	}
+	return ""
+}

@@ -1,0 +1,108 @@
+package webnodes
+
+import (
+	"encoding/base64"
+	"fmt"
+
+	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/ecs"
+	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/vpc"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// NewAlicloudNode declares the hongkong node: its own VPC and vSwitch, a
+// security group with a rule for the web port, and an ECS instance with
+// public bandwidth and the user data. Property names are those of the
+// alicloud SDK v3.10.0 (vpcName, vswitchName, zoneId, name on the group).
+func NewAlicloudNode(ctx *pulumi.Context, name string, args *AlicloudNodeArgs, opts ...pulumi.ResourceOption) (*Node, error) {
+	if args == nil {
+		return nil, fmt.Errorf("webnode %s: args are required", name)
+	}
+	c := args.Config
+	n := &Node{Label: c.Label, Region: args.Region, Zone: c.Zone, Port: c.Port}
+	if err := register(ctx, AlicloudNodeType, name, n, args.Validate, opts); err != nil {
+		return nil, err
+	}
+	img := alicloudImages[c.Image]
+	script, err := userData(c.Common, img.pm)
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: %w", name, err)
+	}
+	child := []pulumi.ResourceOption{pulumi.Parent(n), pulumi.Provider(args.Provider)}
+
+	images, err := ecs.GetImages(ctx, &ecs.GetImagesArgs{
+		NameRegex:    pulumi.StringRef(img.nameRegex),
+		Owners:       pulumi.StringRef("system"),
+		MostRecent:   pulumi.BoolRef(true),
+		InstanceType: pulumi.StringRef(c.InstanceType),
+	}, pulumi.Parent(n), pulumi.Provider(args.Provider))
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: image %s: %w", name, c.Image, err)
+	}
+	if len(images.Images) == 0 {
+		return nil, fmt.Errorf("webnode %s: image %s: no public image matches %s for %s in %s", name, c.Image, img.nameRegex, c.InstanceType, args.Region)
+	}
+
+	net, err := vpc.NewNetwork(ctx, name+"-vpc", &vpc.NetworkArgs{
+		VpcName:   pulumi.String(c.Name + "-vpc"),
+		CidrBlock: pulumi.String(c.VpcCidr),
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: vpc: %w", name, err)
+	}
+	vsw, err := vpc.NewSwitch(ctx, name+"-vswitch", &vpc.SwitchArgs{
+		VswitchName: pulumi.String(c.Name + "-vswitch"),
+		VpcId:       net.ID(),
+		CidrBlock:   pulumi.String(c.VswitchCidr),
+		ZoneId:      pulumi.String(c.Zone),
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: vswitch: %w", name, err)
+	}
+	sg, err := ecs.NewSecurityGroup(ctx, name+"-sg", &ecs.SecurityGroupArgs{
+		Name:        pulumi.String(c.Name + "-web"),
+		Description: pulumi.Sprintf("web node %s: HTTP in", c.Name),
+		VpcId:       net.ID(),
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: security group: %w", name, err)
+	}
+	rule, err := ecs.NewSecurityGroupRule(ctx, name+"-http", &ecs.SecurityGroupRuleArgs{
+		SecurityGroupId: sg.ID(),
+		Type:            pulumi.String("ingress"),
+		IpProtocol:      pulumi.String("tcp"),
+		PortRange:       pulumi.Sprintf("%d/%d", c.Port, c.Port),
+		CidrIp:          pulumi.String("0.0.0.0/0"),
+		// Rules of a VPC security group are "intranet" rules.
+		NicType:     pulumi.String("intranet"),
+		Policy:      pulumi.String("accept"),
+		Priority:    pulumi.Int(1),
+		Description: pulumi.String("HTTP from anywhere (HAProxy and the simple DNS record)"),
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: security group rule: %w", name, err)
+	}
+	inst, err := ecs.NewInstance(ctx, name+"-instance", &ecs.InstanceArgs{
+		InstanceName:     pulumi.String(c.Name),
+		HostName:         pulumi.String(c.Name),
+		ImageId:          pulumi.String(images.Images[0].Id),
+		InstanceType:     pulumi.String(c.InstanceType),
+		AvailabilityZone: pulumi.String(c.Zone),
+		VswitchId:        vsw.ID(),
+		SecurityGroups:   pulumi.StringArray{sg.ID()},
+		// Bandwidth above zero gives the instance a public IP.
+		InternetMaxBandwidthOut: pulumi.Int(c.BandwidthMbps),
+		InternetChargeType:      pulumi.String("PayByTraffic"),
+		SystemDiskCategory:      pulumi.String("cloud_efficiency"),
+		// Base64 is the provider's suggested form; plain text would be
+		// encoded by it too, unless it happened to parse as base64.
+		UserData: pulumi.String(base64.StdEncoding.EncodeToString([]byte(script))),
+	}, append(child, pulumi.DependsOn([]pulumi.Resource{rule}))...)
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: instance: %w", name, err)
+	}
+	n.PublicIP = inst.PublicIp
+	if err := n.finish(ctx, name); err != nil {
+		return nil, err
+	}
+	return n, nil
+}

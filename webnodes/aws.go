@@ -1,0 +1,94 @@
+package webnodes
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// NewAwsNode declares the Seoul node: an EC2 instance in the first public
+// subnet of the placement, from the newest image of the configured family,
+// with IMDSv2 required and an encrypted root volume.
+func NewAwsNode(ctx *pulumi.Context, name string, args *AwsNodeArgs, opts ...pulumi.ResourceOption) (*Node, error) {
+	if args == nil {
+		return nil, fmt.Errorf("webnode %s: args are required", name)
+	}
+	c := args.Config
+	n := &Node{Label: c.Label, Region: args.Region, Port: c.Port}
+	if err := register(ctx, AwsNodeType, name, n, args.Validate, opts); err != nil {
+		return nil, err
+	}
+	img := awsImages[c.Image]
+	script, err := userData(c.Common, img.pm)
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: %w", name, err)
+	}
+	child := []pulumi.ResourceOption{pulumi.Parent(n), pulumi.Provider(args.Provider)}
+
+	ami, err := ec2.LookupAmi(ctx, &ec2.LookupAmiArgs{
+		MostRecent: pulumi.BoolRef(true),
+		Owners:     []string{img.owner},
+		Filters: []ec2.GetAmiFilter{
+			{Name: "name", Values: []string{img.name}},
+			{Name: "architecture", Values: []string{"x86_64"}},
+			{Name: "virtualization-type", Values: []string{"hvm"}},
+		},
+	}, pulumi.Parent(n), pulumi.Provider(args.Provider))
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: image %s: %w", name, c.Image, err)
+	}
+
+	sg, err := ec2.NewSecurityGroup(ctx, name+"-sg", &ec2.SecurityGroupArgs{
+		VpcId:       args.Placement.VpcID,
+		Description: pulumi.Sprintf("web node %s: HTTP in", c.Name),
+		Ingress: ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
+			Description: pulumi.String("HTTP from anywhere (HAProxy and the simple DNS record)"),
+			Protocol:    pulumi.String("tcp"),
+			FromPort:    pulumi.Int(c.Port),
+			ToPort:      pulumi.Int(c.Port),
+			CidrBlocks:  pulumi.StringArray{pulumi.String("0.0.0.0/0")},
+		}},
+		Egress: ec2.SecurityGroupEgressArray{ec2.SecurityGroupEgressArgs{
+			Description: pulumi.String("package mirrors"),
+			Protocol:    pulumi.String("-1"),
+			FromPort:    pulumi.Int(0),
+			ToPort:      pulumi.Int(0),
+			CidrBlocks:  pulumi.StringArray{pulumi.String("0.0.0.0/0")},
+		}},
+		Tags: pulumi.StringMap{"Name": pulumi.String(c.Name + "-web")},
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: security group: %w", name, err)
+	}
+
+	inst, err := ec2.NewInstance(ctx, name+"-instance", &ec2.InstanceArgs{
+		Ami:                      pulumi.String(ami.Id),
+		InstanceType:             pulumi.String(c.InstanceType),
+		SubnetId:                 args.Placement.SubnetIDs[0],
+		VpcSecurityGroupIds:      pulumi.StringArray{sg.ID()},
+		AssociatePublicIpAddress: pulumi.Bool(true),
+		UserData:                 pulumi.String(script),
+		// A changed script only runs on a new instance.
+		UserDataReplaceOnChange: pulumi.Bool(true),
+		MetadataOptions: ec2.InstanceMetadataOptionsArgs{
+			HttpEndpoint:            pulumi.String("enabled"),
+			HttpTokens:              pulumi.String("required"),
+			HttpPutResponseHopLimit: pulumi.Int(1),
+		},
+		RootBlockDevice: ec2.InstanceRootBlockDeviceArgs{
+			Encrypted:           pulumi.Bool(true),
+			VolumeType:          pulumi.String("gp3"),
+			DeleteOnTermination: pulumi.Bool(true),
+		},
+		Tags: pulumi.StringMap{"Name": pulumi.String(c.Name)},
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: instance: %w", name, err)
+	}
+	n.PublicIP = inst.PublicIp
+	if err := n.finish(ctx, name); err != nil {
+		return nil, err
+	}
+	return n, nil
+}

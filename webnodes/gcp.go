@@ -1,0 +1,116 @@
+package webnodes
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/compute"
+	"github.com/pulumi/pulumi-gcp/sdk/v7/go/gcp/serviceaccount"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// gcpScopes are the only API scopes the oregon node's service account gets:
+// enough for the logging and monitoring agents, nothing else (the note gave
+// it full access to all Cloud APIs).
+var gcpScopes = []string{
+	"https://www.googleapis.com/auth/logging.write",
+	"https://www.googleapis.com/auth/monitoring.write",
+}
+
+// gcpServiceAccountID is the node's service account ID (6-30 characters).
+func gcpServiceAccountID(instance string) string { return instance + "-web" }
+
+// NewGcpNode declares the oregon node: a dedicated service account with
+// minimal scopes, a firewall rule for the web port by network tag, and the
+// instance (Shielded VM, OS Login) with the user data as its startup script.
+func NewGcpNode(ctx *pulumi.Context, name string, args *GcpNodeArgs, opts ...pulumi.ResourceOption) (*Node, error) {
+	if args == nil {
+		return nil, fmt.Errorf("webnode %s: args are required", name)
+	}
+	c := args.Config
+	n := &Node{Label: c.Label, Region: args.Region, Zone: c.Zone, Port: c.Port}
+	if err := register(ctx, GcpNodeType, name, n, args.Validate, opts); err != nil {
+		return nil, err
+	}
+	img := gcpImages[c.Image]
+	script, err := userData(c.Common, img.pm)
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: %w", name, err)
+	}
+	child := []pulumi.ResourceOption{pulumi.Parent(n), pulumi.Provider(args.Provider)}
+	tag := c.Name + "-http"
+
+	sa, err := serviceaccount.NewAccount(ctx, name+"-sa", &serviceaccount.AccountArgs{
+		AccountId:   pulumi.String(gcpServiceAccountID(c.Name)),
+		DisplayName: pulumi.Sprintf("web node %s", c.Name),
+		Description: pulumi.String("Runs the web node; no roles beyond writing logs and metrics"),
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: service account: %w", name, err)
+	}
+	if _, err := compute.NewFirewall(ctx, name+"-fw", &compute.FirewallArgs{
+		Name:         pulumi.String(c.Name + "-allow-http"),
+		Network:      pulumi.String(c.Network),
+		Direction:    pulumi.String("INGRESS"),
+		SourceRanges: pulumi.StringArray{pulumi.String("0.0.0.0/0")},
+		TargetTags:   pulumi.StringArray{pulumi.String(tag)},
+		Allows: compute.FirewallAllowArray{compute.FirewallAllowArgs{
+			Protocol: pulumi.String("tcp"),
+			Ports:    pulumi.StringArray{pulumi.String(fmt.Sprint(c.Port))},
+		}},
+	}, child...); err != nil {
+		return nil, fmt.Errorf("webnode %s: firewall: %w", name, err)
+	}
+	inst, err := compute.NewInstance(ctx, name+"-instance", &compute.InstanceArgs{
+		Name:        pulumi.String(c.Name),
+		Zone:        pulumi.String(c.Zone),
+		MachineType: pulumi.String(c.MachineType),
+		BootDisk: compute.InstanceBootDiskArgs{
+			InitializeParams: &compute.InstanceBootDiskInitializeParamsArgs{
+				Image: pulumi.String(img.family),
+				Type:  pulumi.String("pd-balanced"),
+			},
+		},
+		NetworkInterfaces: compute.InstanceNetworkInterfaceArray{compute.InstanceNetworkInterfaceArgs{
+			Network: pulumi.String(c.Network),
+			// An empty access config gives the instance an external IP.
+			AccessConfigs: compute.InstanceNetworkInterfaceAccessConfigArray{compute.InstanceNetworkInterfaceAccessConfigArgs{}},
+		}},
+		Tags: pulumi.StringArray{pulumi.String(tag)},
+		Metadata: pulumi.StringMap{
+			// The startup script runs at every boot; it is idempotent.
+			"startup-script":         pulumi.String(script),
+			"enable-oslogin":         pulumi.String("TRUE"),
+			"block-project-ssh-keys": pulumi.String("TRUE"),
+		},
+		ServiceAccount: &compute.InstanceServiceAccountArgs{
+			Email:  sa.Email,
+			Scopes: pulumi.ToStringArray(gcpScopes),
+		},
+		ShieldedInstanceConfig: &compute.InstanceShieldedInstanceConfigArgs{
+			EnableSecureBoot:          pulumi.Bool(true),
+			EnableVtpm:                pulumi.Bool(true),
+			EnableIntegrityMonitoring: pulumi.Bool(true),
+		},
+		AllowStoppingForUpdate: pulumi.Bool(true),
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: instance: %w", name, err)
+	}
+	n.PublicIP = inst.NetworkInterfaces.ApplyT(natIP).(pulumi.StringOutput)
+	if err := n.finish(ctx, name); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// natIP is the external address of the instance's first interface.
+func natIP(nics []compute.InstanceNetworkInterface) string {
+	for _, nic := range nics {
+		for _, ac := range nic.AccessConfigs {
+			if ac.NatIp != nil {
+				return *ac.NatIp
+			}
+		}
+	}
+	return ""
+}
