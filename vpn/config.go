@@ -1,6 +1,8 @@
 package vpn
 
 import (
+	"net/netip"
+
 	"github.com/hybridlab/hybrid-cloud/internal/validate"
 )
 
@@ -20,6 +22,44 @@ type Config struct {
 	OnPremCidr string `json:"onPremCidr"`
 	// OpenStack is where the on-prem static route goes.
 	OpenStack OpenStackConfig `json:"openstack"`
+	// Crypto overrides DefaultProfile field by field; leave it out for the
+	// modern default. It sets both AWS's tunnel options and Libreswan's.
+	Crypto Profile `json:"crypto"`
+	// PresharedKeys says where the tunnels' keys come from.
+	PresharedKeys PresharedKeys `json:"presharedKeys"`
+}
+
+// PresharedKeys chooses the tunnels' pre-shared keys. Every key is a secret
+// from end to end: in the VPN's inputs, its outputs and the secrets file.
+type PresharedKeys struct {
+	// Source is "generated" (default: pulumi-random, 48 characters AWS always
+	// accepts), "aws" (AWS generates them) or "config" (Tunnel1 and Tunnel2,
+	// set with `pulumi config set --secret --path`).
+	Source string `json:"source,omitempty"`
+	// Tunnel1 and Tunnel2 are used only with source "config".
+	Tunnel1 string `json:"tunnel1,omitempty"`
+	Tunnel2 string `json:"tunnel2,omitempty"`
+}
+
+// PSK sources.
+const (
+	PSKGenerated  = "generated"
+	PSKFromAWS    = "aws"
+	PSKFromConfig = "config"
+)
+
+// Profile is the crypto profile this config selects: DefaultProfile with
+// the crypto section's fields laid over it.
+func (c Config) Profile() Profile {
+	return DefaultProfile().Merge(c.Crypto)
+}
+
+// pskSource is the PSK source with its default applied.
+func (c Config) pskSource() string {
+	if c.PresharedKeys.Source == "" {
+		return PSKGenerated
+	}
+	return c.PresharedKeys.Source
 }
 
 // OpenStackConfig names the router and the Libreswan gateway VM on-prem.
@@ -38,12 +78,35 @@ func (c Config) Validate(vpcCidr string) error {
 	// AWS accepts 1-2147483647 except its own reserved 7224 and 9059 for a customer gateway.
 	p.IntRange("customerGatewayBgpAsn", c.CustomerGatewayBgpAsn, 1, 2147483647)
 	onPrem, ok := p.CIDR("onPremCidr", c.OnPremCidr)
-	if remote, err := parseRemote(vpcCidr); ok && err == nil && validate.Overlaps(onPrem, remote) {
+	if remote, err := netip.ParsePrefix(vpcCidr); ok && err == nil && validate.Overlaps(onPrem, remote) {
 		p.Addf("onPremCidr", "%s overlaps the VPC's %s (hybrid-cloud:network.vpcCidr): the two sides of the tunnel need disjoint ranges", c.OnPremCidr, vpcCidr)
 	}
 	p.Required("openstack.routerId", c.OpenStack.RouterID, "the OpenStack router's ID")
 	if gw, ok := p.IPv4("openstack.gatewayIp", c.OpenStack.GatewayIP); ok && onPrem.IsValid() && !onPrem.Contains(gw) {
 		p.Addf("openstack.gatewayIp", "%s is not inside onPremCidr %s (the router's next hop must be on-prem)", c.OpenStack.GatewayIP, c.OnPremCidr)
 	}
+	c.Profile().check(p)
+	c.checkPSKs(p)
 	return p.Err()
+}
+
+// checkPSKs never prints a key, not even one AWS would refuse.
+func (c Config) checkPSKs(p *validate.Problems) {
+	k := c.PresharedKeys
+	if !p.OneOf("presharedKeys.source", c.pskSource(), PSKGenerated, PSKFromAWS, PSKFromConfig) {
+		return
+	}
+	for _, t := range []struct{ field, key string }{{"presharedKeys.tunnel1", k.Tunnel1}, {"presharedKeys.tunnel2", k.Tunnel2}} {
+		switch {
+		case c.pskSource() != PSKFromConfig && t.key != "":
+			p.Addf(t.field, "is set but presharedKeys.source is %q: set source to \"config\" to use it, or remove it", c.pskSource())
+		case c.pskSource() == PSKFromConfig && t.key == "":
+			p.Addf(t.field, "is required with source \"config\" (pulumi config set --secret --path 'vpn.%s')", t.field)
+		case c.pskSource() == PSKFromConfig && !ValidPSK(t.key):
+			p.Addf(t.field, "AWS refuses this key (value not shown): it must be 8-64 characters of [A-Za-z0-9._] and not start with 0")
+		}
+	}
+	if c.pskSource() == PSKFromConfig && k.Tunnel1 != "" && k.Tunnel1 == k.Tunnel2 {
+		p.Addf("presharedKeys.tunnel2", "is the same as tunnel1 (value not shown): give each tunnel its own key")
+	}
 }

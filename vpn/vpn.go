@@ -1,12 +1,21 @@
 // Package vpn declares the site-to-site VPN between the AWS VPC and the
 // OpenStack site, and renders the on-prem Libreswan files from its outputs.
+//
+// One crypto Profile sets AWS's tunnel options and renders Libreswan's
+// lines, so the two ends cannot disagree. The renderers (RenderConf,
+// RenderSecrets, RenderSysctl) are pure functions of plain values.
 package vpn
 
 import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
+	"strconv"
 
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-openstack/sdk/v3/go/openstack/networking"
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -30,9 +39,15 @@ type SiteToSiteArgs struct {
 type SiteToSite struct {
 	pulumi.ResourceState
 
+	// Profile is the crypto profile both ends use.
+	Profile Profile
+
 	ConnectionID   pulumi.StringOutput
 	Tunnel1Address pulumi.StringOutput
 	Tunnel2Address pulumi.StringOutput
+	// GatewayIP is the on-prem router's next hop to the VPC: the Libreswan
+	// gateway's address.
+	GatewayIP pulumi.StringOutput
 	// LibreswanConf is /etc/ipsec.d/aws.conf; LibreswanSecrets (secret) is
 	// /etc/ipsec.d/aws.secrets; Sysctl is the gateway's sysctl drop-in.
 	LibreswanConf    pulumi.StringOutput
@@ -51,28 +66,228 @@ func (a *SiteToSiteArgs) validate() error {
 	if a.VpcID == nil || len(a.RouteTableIDs) == 0 {
 		errs = append(errs, errors.New("the VPC and at least one route table are required"))
 	}
+	if _, err := netip.ParsePrefix(a.VpcCidr); err != nil {
+		errs = append(errs, fmt.Errorf("the VPC's CIDR %q is not a CIDR", a.VpcCidr))
+	}
 	errs = append(errs, a.Config.Validate(a.VpcCidr))
 	return errors.Join(errs...)
 }
 
-// NewSiteToSite declares the VPN. TODO(vpn issue): declare the resources.
+// NewSiteToSite declares, with the AWS provider, the customer gateway, the
+// virtual private gateway and its attachment, the VPN connection (static
+// routes, tunnel options from the profile) with its static route, and the
+// on-prem route in every route table; with the OpenStack provider, the
+// router's route to the VPC via the Libreswan gateway. It renders the
+// gateway's files from the connection's outputs.
 func NewSiteToSite(ctx *pulumi.Context, name string, args *SiteToSiteArgs, opts ...pulumi.ResourceOption) (*SiteToSite, error) {
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("vpn %s: %w", name, err)
 	}
-	s := &SiteToSite{}
+	cfg := args.Config
+	s := &SiteToSite{Profile: cfg.Profile()}
 	if err := ctx.RegisterComponentResource(SiteToSiteType, name, s, opts...); err != nil {
 		return nil, err
 	}
-	empty := pulumi.String("").ToStringOutput()
-	s.ConnectionID, s.Tunnel1Address, s.Tunnel2Address = empty, empty, empty
-	s.LibreswanConf, s.LibreswanSecrets, s.Sysctl = empty, pulumi.ToSecret(empty).(pulumi.StringOutput), empty
-	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{}); err != nil {
+	aws := []pulumi.ResourceOption{pulumi.Parent(s), pulumi.Provider(args.AWSProvider)}
+
+	cgw, err := ec2.NewCustomerGateway(ctx, name+"-cgw", &ec2.CustomerGatewayArgs{
+		IpAddress: pulumi.String(cfg.CustomerGatewayIP),
+		BgpAsn:    pulumi.String(strconv.Itoa(cfg.CustomerGatewayBgpAsn)),
+		Type:      pulumi.String("ipsec.1"),
+		Tags:      nameTag(cfg.CustomerGatewayName),
+	}, aws...)
+	if err != nil {
+		return nil, fmt.Errorf("vpn %s: customer gateway: %w", name, err)
+	}
+	// No AmazonSideAsn: the note keeps Amazon's default ASN.
+	vgw, err := ec2.NewVpnGateway(ctx, name+"-vgw", &ec2.VpnGatewayArgs{
+		Tags: nameTag(cfg.VpnGatewayName),
+	}, aws...)
+	if err != nil {
+		return nil, fmt.Errorf("vpn %s: virtual private gateway: %w", name, err)
+	}
+	attachment, err := ec2.NewVpnGatewayAttachment(ctx, name+"-vgw-attachment", &ec2.VpnGatewayAttachmentArgs{
+		VpcId:        args.VpcID,
+		VpnGatewayId: vgw.ID(),
+	}, aws...)
+	if err != nil {
+		return nil, fmt.Errorf("vpn %s: gateway attachment: %w", name, err)
+	}
+	afterAttachment := append(slices.Clone(aws), pulumi.DependsOn([]pulumi.Resource{attachment}))
+
+	connArgs := &ec2.VpnConnectionArgs{
+		CustomerGatewayId:     cgw.ID(),
+		VpnGatewayId:          vgw.ID(),
+		Type:                  pulumi.String("ipsec.1"),
+		StaticRoutesOnly:      pulumi.Bool(true),
+		LocalIpv4NetworkCidr:  pulumi.String(cfg.OnPremCidr),
+		RemoteIpv4NetworkCidr: pulumi.String(args.VpcCidr),
+		Tags:                  nameTag(cfg.ConnectionName),
+	}
+	setTunnelOptions(connArgs, s.Profile.AWSTunnelOptions())
+	if err := s.presharedKeys(ctx, name, cfg, connArgs); err != nil {
+		return nil, err
+	}
+	conn, err := ec2.NewVpnConnection(ctx, name+"-connection", connArgs, afterAttachment...)
+	if err != nil {
+		return nil, fmt.Errorf("vpn %s: connection: %w", name, err)
+	}
+	if _, err := ec2.NewVpnConnectionRoute(ctx, name+"-static-route", &ec2.VpnConnectionRouteArgs{
+		VpnConnectionId:      conn.ID(),
+		DestinationCidrBlock: pulumi.String(cfg.OnPremCidr),
+	}, aws...); err != nil {
+		return nil, fmt.Errorf("vpn %s: connection route: %w", name, err)
+	}
+	// The VGW routes only once attached; without the dependency the routes
+	// race the attachment and fail.
+	for i, table := range args.RouteTableIDs {
+		if _, err := ec2.NewRoute(ctx, fmt.Sprintf("%s-onprem-route-%d", name, i), &ec2.RouteArgs{
+			RouteTableId:         table,
+			DestinationCidrBlock: pulumi.String(cfg.OnPremCidr),
+			GatewayId:            vgw.ID(),
+		}, afterAttachment...); err != nil {
+			return nil, fmt.Errorf("vpn %s: route table %d: %w", name, i, err)
+		}
+	}
+
+	s.GatewayIP = pulumi.String(cfg.OpenStack.GatewayIP).ToStringOutput()
+	// One RouterRoute, never `routes` on the router: the two would fight.
+	if _, err := networking.NewRouterRoute(ctx, name+"-router-route", &networking.RouterRouteArgs{
+		RouterId:        pulumi.String(cfg.OpenStack.RouterID),
+		DestinationCidr: pulumi.String(args.VpcCidr),
+		NextHop:         s.GatewayIP,
+	}, pulumi.Parent(s), pulumi.Provider(args.OpenStackProvider)); err != nil {
+		return nil, fmt.Errorf("vpn %s: openstack router route: %w", name, err)
+	}
+
+	s.ConnectionID = conn.ID().ToStringOutput()
+	s.Tunnel1Address = conn.Tunnel1Address
+	s.Tunnel2Address = conn.Tunnel2Address
+	s.render(cfg, args.VpcCidr, conn)
+	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{
+		"connectionId":     s.ConnectionID,
+		"tunnel1Address":   s.Tunnel1Address,
+		"tunnel2Address":   s.Tunnel2Address,
+		"gatewayIp":        s.GatewayIP,
+		"libreswanConf":    s.LibreswanConf,
+		"libreswanSecrets": s.LibreswanSecrets,
+		"sysctl":           s.Sysctl,
+	}); err != nil {
 		return nil, fmt.Errorf("vpn %s: outputs: %w", name, err)
 	}
 	return s, nil
 }
 
-func parseRemote(cidr string) (netip.Prefix, error) {
-	return netip.ParsePrefix(cidr)
+// presharedKeys sets the tunnels' keys on connArgs: generated, from config,
+// or left out so that AWS generates them.
+func (s *SiteToSite) presharedKeys(ctx *pulumi.Context, name string, cfg Config, connArgs *ec2.VpnConnectionArgs) error {
+	switch cfg.pskSource() {
+	case PSKFromConfig:
+		connArgs.Tunnel1PresharedKey = pulumi.ToSecret(pulumi.String(cfg.PresharedKeys.Tunnel1)).(pulumi.StringOutput)
+		connArgs.Tunnel2PresharedKey = pulumi.ToSecret(pulumi.String(cfg.PresharedKeys.Tunnel2)).(pulumi.StringOutput)
+	case PSKGenerated:
+		var keys [2]pulumi.StringOutput
+		for i := range keys {
+			// Letters, "." and "_" only: no digit means no leading "0", so
+			// AWS accepts every key; 48 of 54 characters is ~276 bits.
+			pw, err := random.NewRandomPassword(ctx, fmt.Sprintf("%s-tunnel%d-psk", name, i+1), &random.RandomPasswordArgs{
+				Length:          pulumi.Int(48),
+				Upper:           pulumi.Bool(true),
+				Lower:           pulumi.Bool(true),
+				Numeric:         pulumi.Bool(false),
+				Special:         pulumi.Bool(true),
+				OverrideSpecial: pulumi.String("._"),
+				MinUpper:        pulumi.Int(4),
+				MinLower:        pulumi.Int(4),
+			}, pulumi.Parent(s))
+			if err != nil {
+				return fmt.Errorf("vpn %s: tunnel %d pre-shared key: %w", name, i+1, err)
+			}
+			keys[i] = pulumi.ToSecret(pw.Result).(pulumi.StringOutput)
+		}
+		connArgs.Tunnel1PresharedKey, connArgs.Tunnel2PresharedKey = keys[0], keys[1]
+	}
+	return nil
+}
+
+// setTunnelOptions puts the profile's options on both tunnels.
+func setTunnelOptions(a *ec2.VpnConnectionArgs, o AWSTunnelOptions) {
+	strs := func(v []string) pulumi.StringArray {
+		out := make(pulumi.StringArray, len(v))
+		for i, s := range v {
+			out[i] = pulumi.String(s)
+		}
+		return out
+	}
+	nums := func(v []int) pulumi.IntArray {
+		out := make(pulumi.IntArray, len(v))
+		for i, n := range v {
+			out[i] = pulumi.Int(n)
+		}
+		return out
+	}
+	inside := func(c string) pulumi.StringPtrInput {
+		if c == "" {
+			return nil
+		}
+		return pulumi.String(c)
+	}
+	// "add": the customer gateway starts the tunnels, so AWS never brings
+	// up the standby tunnel on its own (see RenderConf).
+	const startup = "add"
+
+	a.Tunnel1IkeVersions = strs(o.IkeVersions)
+	a.Tunnel1Phase1EncryptionAlgorithms = strs(o.Phase1EncryptionAlgorithms)
+	a.Tunnel1Phase1IntegrityAlgorithms = strs(o.Phase1IntegrityAlgorithms)
+	a.Tunnel1Phase1DhGroupNumbers = nums(o.Phase1DhGroupNumbers)
+	a.Tunnel1Phase1LifetimeSeconds = pulumi.Int(o.Phase1LifetimeSeconds)
+	a.Tunnel1Phase2EncryptionAlgorithms = strs(o.Phase2EncryptionAlgorithms)
+	a.Tunnel1Phase2IntegrityAlgorithms = strs(o.Phase2IntegrityAlgorithms)
+	a.Tunnel1Phase2DhGroupNumbers = nums(o.Phase2DhGroupNumbers)
+	a.Tunnel1Phase2LifetimeSeconds = pulumi.Int(o.Phase2LifetimeSeconds)
+	a.Tunnel1DpdTimeoutSeconds = pulumi.Int(o.DpdTimeoutSeconds)
+	a.Tunnel1DpdTimeoutAction = pulumi.String(o.DpdTimeoutAction)
+	a.Tunnel1InsideCidr = inside(o.InsideCidr[0])
+	a.Tunnel1StartupAction = pulumi.String(startup)
+
+	a.Tunnel2IkeVersions = strs(o.IkeVersions)
+	a.Tunnel2Phase1EncryptionAlgorithms = strs(o.Phase1EncryptionAlgorithms)
+	a.Tunnel2Phase1IntegrityAlgorithms = strs(o.Phase1IntegrityAlgorithms)
+	a.Tunnel2Phase1DhGroupNumbers = nums(o.Phase1DhGroupNumbers)
+	a.Tunnel2Phase1LifetimeSeconds = pulumi.Int(o.Phase1LifetimeSeconds)
+	a.Tunnel2Phase2EncryptionAlgorithms = strs(o.Phase2EncryptionAlgorithms)
+	a.Tunnel2Phase2IntegrityAlgorithms = strs(o.Phase2IntegrityAlgorithms)
+	a.Tunnel2Phase2DhGroupNumbers = nums(o.Phase2DhGroupNumbers)
+	a.Tunnel2Phase2LifetimeSeconds = pulumi.Int(o.Phase2LifetimeSeconds)
+	a.Tunnel2DpdTimeoutSeconds = pulumi.Int(o.DpdTimeoutSeconds)
+	a.Tunnel2DpdTimeoutAction = pulumi.String(o.DpdTimeoutAction)
+	a.Tunnel2InsideCidr = inside(o.InsideCidr[1])
+	a.Tunnel2StartupAction = pulumi.String(startup)
+}
+
+// render fills the Libreswan outputs from the connection's outputs. The
+// keys are read back from the connection, so AWS-generated keys work too.
+func (s *SiteToSite) render(cfg Config, vpcCidr string, conn *ec2.VpnConnection) {
+	profile := s.Profile
+	gateway := func(t1, t2, k1, k2 string) Gateway {
+		return Gateway{
+			LeftID:       cfg.CustomerGatewayIP,
+			LocalSubnet:  cfg.OnPremCidr,
+			RemoteSubnet: vpcCidr,
+			Tunnels:      [2]Tunnel{{OutsideIP: t1, PSK: k1}, {OutsideIP: t2, PSK: k2}},
+		}
+	}
+	s.LibreswanConf = pulumi.All(conn.Tunnel1Address, conn.Tunnel2Address).ApplyT(func(v []any) (string, error) {
+		return RenderConf(profile, gateway(v[0].(string), v[1].(string), "", ""))
+	}).(pulumi.StringOutput)
+	secrets := pulumi.All(conn.Tunnel1Address, conn.Tunnel2Address, conn.Tunnel1PresharedKey, conn.Tunnel2PresharedKey).
+		ApplyT(func(v []any) (string, error) {
+			return RenderSecrets(gateway(v[0].(string), v[1].(string), v[2].(string), v[3].(string)))
+		}).(pulumi.StringOutput)
+	s.LibreswanSecrets = pulumi.ToSecret(secrets).(pulumi.StringOutput)
+	s.Sysctl = pulumi.String(RenderSysctl()).ToStringOutput()
+}
+
+func nameTag(name string) pulumi.StringMap {
+	return pulumi.StringMap{"Name": pulumi.String(name)}
 }

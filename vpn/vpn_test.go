@@ -1,0 +1,465 @@
+package vpn
+
+import (
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/hybridlab/hybrid-cloud/internal/mockengine"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-openstack/sdk/v3/go/openstack"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+const (
+	typeCGW        = "aws:ec2/customerGateway:CustomerGateway"
+	typeVGW        = "aws:ec2/vpnGateway:VpnGateway"
+	typeAttachment = "aws:ec2/vpnGatewayAttachment:VpnGatewayAttachment"
+	typeConnection = "aws:ec2/vpnConnection:VpnConnection"
+	typeConnRoute  = "aws:ec2/vpnConnectionRoute:VpnConnectionRoute"
+	typeRoute      = "aws:ec2/route:Route"
+	typeRouterRt   = "openstack:networking/routerRoute:RouterRoute"
+	typePassword   = "random:index/randomPassword:RandomPassword"
+	seoul          = "ap-northeast-2"
+	vpcCidr        = "10.26.0.0/16"
+)
+
+// noteConfig is the lecture note's VPN.
+func noteConfig() Config {
+	return Config{
+		CustomerGatewayName:   "MY-CGW",
+		CustomerGatewayIP:     "123.142.252.25",
+		CustomerGatewayBgpAsn: 65000,
+		VpnGatewayName:        "MY-VGW",
+		ConnectionName:        "MY-VPN",
+		OnPremCidr:            "192.168.0.0/20",
+		OpenStack:             OpenStackConfig{RouterID: "8f2c1a3e-5b7d-4c9e-a1f0-2d3b4c5e6f70", GatewayIP: "192.168.0.10"},
+	}
+}
+
+// recorder adds what the shared engine does not keep: each resource's
+// dependencies, by name.
+type recorder struct {
+	*mockengine.Engine
+	mu   sync.Mutex
+	deps map[string][]string
+}
+
+func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	if args.RegisterRPC != nil {
+		var names []string
+		for _, d := range args.RegisterRPC.GetDependencies() {
+			names = append(names, resource.URN(d).Name())
+		}
+		r.mu.Lock()
+		r.deps[args.Name] = names
+		r.mu.Unlock()
+	}
+	return r.Engine.NewResource(args)
+}
+
+// result is what one run produced: the engine's records and the
+// component's outputs, resolved.
+type result struct {
+	*recorder
+	site                   *SiteToSite
+	conf, secrets, sysctl  string
+	t1, t2, gatewayIP      string
+	secretsSecret, confSec bool
+}
+
+// run declares the component with its own providers, as main.go does.
+func run(t *testing.T, cfg Config) (*result, error) {
+	t.Helper()
+	rec := &recorder{Engine: mockengine.New("hybrid-cloud", "dev"), deps: map[string][]string{}}
+	res := &result{recorder: rec}
+	var mu sync.Mutex
+	set := func(dst *string) func(string) string {
+		return func(v string) string {
+			mu.Lock()
+			*dst = v
+			mu.Unlock()
+			return v
+		}
+	}
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		awsp, err := aws.NewProvider(ctx, "aws-"+seoul, &aws.ProviderArgs{Region: pulumi.String(seoul)})
+		if err != nil {
+			return err
+		}
+		osp, err := openstack.NewProvider(ctx, "openstack", &openstack.ProviderArgs{})
+		if err != nil {
+			return err
+		}
+		site, err := NewSiteToSite(ctx, "vpn", &SiteToSiteArgs{
+			Config:  cfg,
+			VpcID:   pulumi.String("vpc-0a1b2c3d4e5f67890"),
+			VpcCidr: vpcCidr,
+			RouteTableIDs: []pulumi.StringOutput{
+				pulumi.String("rtb-0000000000000000a").ToStringOutput(),
+				pulumi.String("rtb-0000000000000000b").ToStringOutput(),
+			},
+			AWSProvider:       awsp,
+			OpenStackProvider: osp,
+		})
+		if err != nil {
+			return err
+		}
+		res.site = site
+		site.LibreswanConf.ApplyT(set(&res.conf))
+		site.LibreswanSecrets.ApplyT(set(&res.secrets))
+		site.Sysctl.ApplyT(set(&res.sysctl))
+		site.Tunnel1Address.ApplyT(set(&res.t1))
+		site.Tunnel2Address.ApplyT(set(&res.t2))
+		site.GatewayIP.ApplyT(set(&res.gatewayIP))
+		res.secretsSecret = pulumi.IsSecret(site.LibreswanSecrets)
+		res.confSec = pulumi.IsSecret(site.LibreswanConf)
+		return nil
+	}, pulumi.WithMocks("hybrid-cloud", "dev", rec))
+	return res, err
+}
+
+func mustRun(t *testing.T, cfg Config) *result {
+	t.Helper()
+	r, err := run(t, cfg)
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	return r
+}
+
+func (r *result) one(t *testing.T, typ string) *mockengine.Resource {
+	t.Helper()
+	found := r.OfType(typ)
+	if len(found) != 1 {
+		t.Fatalf("%d resources of type %s, want 1", len(found), typ)
+	}
+	return found[0]
+}
+
+func str(r *mockengine.Resource, key string) string {
+	v := r.Inputs[resource.PropertyKey(key)]
+	if v.IsSecret() {
+		v = v.SecretValue().Element
+	}
+	if v.IsString() {
+		return v.StringValue()
+	}
+	return ""
+}
+
+func TestSiteToSiteDeclaresTheNotesVPN(t *testing.T) {
+	t.Parallel()
+	r := mustRun(t, noteConfig())
+	component := r.one(t, SiteToSiteType)
+
+	cgw := r.one(t, typeCGW)
+	vgw := r.one(t, typeVGW)
+	att := r.one(t, typeAttachment)
+	conn := r.one(t, typeConnection)
+	croute := r.one(t, typeConnRoute)
+	rtr := r.one(t, typeRouterRt)
+	routes := r.OfType(typeRoute)
+
+	checks := []struct {
+		res  *mockengine.Resource
+		name string
+		want map[string]string
+	}{
+		{cgw, "vpn-cgw", map[string]string{"ipAddress": "123.142.252.25", "type": "ipsec.1", "bgpAsn": "65000"}},
+		{vgw, "vpn-vgw", map[string]string{"amazonSideAsn": "", "vpcId": ""}},
+		{att, "vpn-vgw-attachment", map[string]string{"vpcId": "vpc-0a1b2c3d4e5f67890", "vpnGatewayId": vgw.ID}},
+		{conn, "vpn-connection", map[string]string{
+			"customerGatewayId": cgw.ID, "vpnGatewayId": vgw.ID, "type": "ipsec.1",
+			"localIpv4NetworkCidr": "192.168.0.0/20", "remoteIpv4NetworkCidr": vpcCidr,
+			"tunnel1StartupAction": "add", "tunnel2StartupAction": "add",
+		}},
+		{croute, "vpn-static-route", map[string]string{"vpnConnectionId": conn.ID, "destinationCidrBlock": "192.168.0.0/20"}},
+		{rtr, "vpn-router-route", map[string]string{
+			"routerId": "8f2c1a3e-5b7d-4c9e-a1f0-2d3b4c5e6f70", "destinationCidr": vpcCidr, "nextHop": "192.168.0.10",
+		}},
+	}
+	for _, c := range checks {
+		if c.res.Name != c.name {
+			t.Errorf("%s is named %q, want %q", c.res.Type, c.res.Name, c.name)
+		}
+		for k, want := range c.want {
+			if got := str(c.res, k); got != want {
+				t.Errorf("%s %s: %s = %q, want %q", c.res.Type, c.res.Name, k, got, want)
+			}
+		}
+	}
+	for res, tag := range map[*mockengine.Resource]string{cgw: "MY-CGW", vgw: "MY-VGW", conn: "MY-VPN"} {
+		if got := res.Inputs["tags"].ObjectValue()["Name"].StringValue(); got != tag {
+			t.Errorf("%s Name tag %q, want %q", res.Type, got, tag)
+		}
+	}
+	if v := conn.Inputs["staticRoutesOnly"]; !v.IsBool() || !v.BoolValue() {
+		t.Errorf("connection staticRoutesOnly = %v, want true", v)
+	}
+
+	// One on-prem route per configured route table, via the VGW, after the attachment.
+	if len(routes) != 2 {
+		t.Fatalf("%d routes, want one per route table (2)", len(routes))
+	}
+	var tables []string
+	for _, rt := range routes {
+		tables = append(tables, str(rt, "routeTableId"))
+		if str(rt, "destinationCidrBlock") != "192.168.0.0/20" || str(rt, "gatewayId") != vgw.ID {
+			t.Errorf("route %s: %v, want 192.168.0.0/20 via %s", rt.Name, rt.Inputs, vgw.ID)
+		}
+		if !slices.Contains(r.deps[rt.Name], att.Name) {
+			t.Errorf("route %s does not depend on the VGW attachment (deps %v)", rt.Name, r.deps[rt.Name])
+		}
+	}
+	slices.Sort(tables)
+	if !slices.Equal(tables, []string{"rtb-0000000000000000a", "rtb-0000000000000000b"}) {
+		t.Errorf("routes go to tables %v", tables)
+	}
+
+	// Parents and providers: AWS children in Seoul, the router route on OpenStack.
+	for _, res := range []*mockengine.Resource{cgw, vgw, att, conn, croute, routes[0], routes[1], rtr} {
+		if p := r.ParentOf(res); p == nil || p.URN != component.URN {
+			t.Errorf("%s %s: parent is not the SiteToSite component", res.Type, res.Name)
+		}
+		p := r.ProviderOf(res)
+		switch {
+		case res == rtr:
+			if p == nil || p.Type != "pulumi:providers:openstack" {
+				t.Errorf("router route: provider %v, want the OpenStack provider", p)
+			}
+		case p == nil || r.Region(res) != seoul:
+			t.Errorf("%s %s: region %q, want the Seoul provider", res.Type, res.Name, r.Region(res))
+		}
+	}
+	for _, pw := range r.OfType(typePassword) {
+		if p := r.ParentOf(pw); p == nil || p.URN != component.URN {
+			t.Errorf("%s: parent is not the SiteToSite component", pw.Name)
+		}
+	}
+}
+
+// TestTunnelOptionsAndConfComeFromOneProfile reads the profile back from
+// the VPN connection's recorded inputs and checks that it renders exactly
+// the component's aws.conf, for the default and a non-default profile.
+func TestTunnelOptionsAndConfComeFromOneProfile(t *testing.T) {
+	t.Parallel()
+	custom := noteConfig()
+	custom.Crypto = Profile{
+		Phase1:            Phase{Encryption: []string{"AES128", "AES256"}, Integrity: []string{"SHA2-384"}, DHGroups: []int{19, 20}, LifetimeSeconds: 14400},
+		Phase2:            Phase{Encryption: []string{"AES128-GCM-16"}, DHGroups: []int{21}, LifetimeSeconds: 1800},
+		DPDTimeoutSeconds: 40,
+		DPDTimeoutAction:  "clear",
+		Tunnel1InsideCidr: "169.254.100.0/30",
+		Tunnel2InsideCidr: "169.254.100.4/30",
+	}
+	for name, cfg := range map[string]Config{"default": noteConfig(), "custom": custom} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			r := mustRun(t, cfg)
+			conn := r.one(t, typeConnection)
+			var fromAWS [2]Profile
+			for i, prefix := range []string{"tunnel1", "tunnel2"} {
+				fromAWS[i] = profileFromInputs(t, conn.Inputs, prefix)
+			}
+			if !profilesEqual(fromAWS[0], fromAWS[1]) {
+				t.Fatalf("the tunnels disagree:\n%+v\n%+v", fromAWS[0], fromAWS[1])
+			}
+			want := cfg.Profile()
+			// Libreswan's probe interval has no AWS option.
+			fromAWS[0].DPDDelaySeconds = want.DPDDelaySeconds
+			fromAWS[0].Tunnel1InsideCidr, fromAWS[0].Tunnel2InsideCidr = str(conn, "tunnel1InsideCidr"), str(conn, "tunnel2InsideCidr")
+			if !profilesEqual(fromAWS[0], want) {
+				t.Errorf("AWS tunnel options %+v, want the profile %+v", fromAWS[0], want)
+			}
+			wantConf, err := RenderConf(fromAWS[0], Gateway{
+				LeftID: "123.142.252.25", LocalSubnet: "192.168.0.0/20", RemoteSubnet: vpcCidr,
+				Tunnels: [2]Tunnel{{OutsideIP: r.t1}, {OutsideIP: r.t2}},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.conf != wantConf {
+				t.Errorf("aws.conf is not what the AWS tunnel options render:\n--- got\n%s\n--- want\n%s", r.conf, wantConf)
+			}
+			if !strings.Contains(r.conf, "\tike="+want.LibreswanIKE()+"\n") {
+				t.Errorf("aws.conf lacks ike=%s", want.LibreswanIKE())
+			}
+		})
+	}
+}
+
+// profileFromInputs rebuilds a Profile from a VpnConnection's tunnel inputs.
+func profileFromInputs(t *testing.T, in resource.PropertyMap, prefix string) Profile {
+	t.Helper()
+	strs := func(k string) []string {
+		var out []string
+		for _, v := range in[resource.PropertyKey(prefix+k)].ArrayValue() {
+			out = append(out, v.StringValue())
+		}
+		return out
+	}
+	nums := func(k string) []int {
+		var out []int
+		for _, v := range in[resource.PropertyKey(prefix+k)].ArrayValue() {
+			out = append(out, int(v.NumberValue()))
+		}
+		return out
+	}
+	num := func(k string) int {
+		v := in[resource.PropertyKey(prefix+k)]
+		if !v.IsNumber() {
+			t.Fatalf("%s%s is not set", prefix, k)
+		}
+		return int(v.NumberValue())
+	}
+	versions := strs("IkeVersions")
+	if len(versions) != 1 {
+		t.Fatalf("%sIkeVersions = %v, want exactly one", prefix, versions)
+	}
+	return Profile{
+		IKEVersion: versions[0],
+		Phase1: Phase{Encryption: strs("Phase1EncryptionAlgorithms"), Integrity: strs("Phase1IntegrityAlgorithms"),
+			DHGroups: nums("Phase1DhGroupNumbers"), LifetimeSeconds: num("Phase1LifetimeSeconds")},
+		Phase2: Phase{Encryption: strs("Phase2EncryptionAlgorithms"), Integrity: strs("Phase2IntegrityAlgorithms"),
+			DHGroups: nums("Phase2DhGroupNumbers"), LifetimeSeconds: num("Phase2LifetimeSeconds")},
+		DPDTimeoutSeconds: num("DpdTimeoutSeconds"),
+		DPDTimeoutAction:  in[resource.PropertyKey(prefix+"DpdTimeoutAction")].StringValue(),
+	}
+}
+
+func profilesEqual(a, b Profile) bool {
+	phase := func(x, y Phase) bool {
+		return slices.Equal(x.Encryption, y.Encryption) && slices.Equal(x.Integrity, y.Integrity) &&
+			slices.Equal(x.DHGroups, y.DHGroups) && x.LifetimeSeconds == y.LifetimeSeconds
+	}
+	return a.IKEVersion == b.IKEVersion && phase(a.Phase1, b.Phase1) && phase(a.Phase2, b.Phase2) &&
+		a.DPDTimeoutSeconds == b.DPDTimeoutSeconds && a.DPDTimeoutAction == b.DPDTimeoutAction &&
+		a.DPDDelaySeconds == b.DPDDelaySeconds && a.Tunnel1InsideCidr == b.Tunnel1InsideCidr &&
+		a.Tunnel2InsideCidr == b.Tunnel2InsideCidr
+}
+
+func TestPresharedKeysAreSecretEverywhere(t *testing.T) {
+	t.Parallel()
+	fromConfig := noteConfig()
+	fromConfig.PresharedKeys = PresharedKeys{Source: PSKFromConfig, Tunnel1: "configured.key_one", Tunnel2: "configured.key_two"}
+	fromAWS := noteConfig()
+	fromAWS.PresharedKeys.Source = PSKFromAWS
+	tests := []struct {
+		name      string
+		cfg       Config
+		passwords int
+		inputs    bool
+	}{
+		{"generated (default)", noteConfig(), 2, true},
+		{"from config", fromConfig, 0, true},
+		{"generated by AWS", fromAWS, 0, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r := mustRun(t, tc.cfg)
+			conn := r.one(t, typeConnection)
+			pws := r.OfType(typePassword)
+			if len(pws) != tc.passwords {
+				t.Fatalf("%d random passwords, want %d", len(pws), tc.passwords)
+			}
+			for _, pw := range pws {
+				if n := pw.Inputs["length"].NumberValue(); n != 48 || pw.Inputs["numeric"].BoolValue() ||
+					pw.Inputs["overrideSpecial"].StringValue() != "._" {
+					t.Errorf("%s: length %v, numeric %v, special %q: AWS might refuse the key",
+						pw.Name, n, pw.Inputs["numeric"], pw.Inputs["overrideSpecial"].StringValue())
+				}
+			}
+			var keys []string
+			for i, k := range []resource.PropertyKey{"tunnel1PresharedKey", "tunnel2PresharedKey"} {
+				in, set := conn.Inputs[k]
+				if set != tc.inputs {
+					t.Fatalf("%s set = %v, want %v", k, set, tc.inputs)
+				}
+				if set && !in.IsSecret() {
+					t.Errorf("input %s is not secret", k)
+				}
+				out := conn.Outputs[k]
+				if !out.IsSecret() {
+					t.Errorf("output %s is not secret", k)
+				}
+				key := out.SecretValue().Element.StringValue()
+				if !ValidPSK(key) {
+					t.Errorf("tunnel %d key would be refused by AWS", i+1)
+				}
+				if tc.cfg.pskSource() == PSKFromConfig && key != []string{"configured.key_one", "configured.key_two"}[i] {
+					t.Errorf("tunnel %d key is not the configured one", i+1)
+				}
+				keys = append(keys, key)
+			}
+			if !r.secretsSecret {
+				t.Error("LibreswanSecrets is not secret")
+			}
+			if r.confSec {
+				t.Error("LibreswanConf is secret; it holds no key and operators read it")
+			}
+			for i, k := range keys {
+				line := "123.142.252.25 " + []string{r.t1, r.t2}[i] + " : PSK \"" + k + "\"\n"
+				if !strings.Contains(r.secrets, line) {
+					t.Errorf("aws.secrets lacks tunnel %d's line", i+1)
+				}
+				if strings.Contains(r.conf, k) {
+					t.Errorf("aws.conf contains tunnel %d's key", i+1)
+				}
+			}
+			if r.sysctl != RenderSysctl() {
+				t.Error("Sysctl output differs from RenderSysctl")
+			}
+		})
+	}
+}
+
+func TestBadConfigFailsNamingTheKeyAndRegistersNothing(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		mutate func(*Config)
+		want   string
+	}{
+		{"on-prem overlaps the VPC", func(c *Config) { c.OnPremCidr = "10.26.16.0/20" }, "hybrid-cloud:vpn.onPremCidr: 10.26.16.0/20 overlaps"},
+		{"PSK AWS refuses", func(c *Config) {
+			c.PresharedKeys = PresharedKeys{Source: "config", Tunnel1: "0secret-key!", Tunnel2: "good.key.two"}
+		}, "hybrid-cloud:vpn.presharedKeys.tunnel1: AWS refuses this key"},
+		{"PSK too short", func(c *Config) {
+			c.PresharedKeys = PresharedKeys{Source: "config", Tunnel1: "good.key.one", Tunnel2: "short"}
+		}, "hybrid-cloud:vpn.presharedKeys.tunnel2: AWS refuses this key"},
+		{"PSK without source config", func(c *Config) { c.PresharedKeys.Tunnel1 = "good.key.one" }, "hybrid-cloud:vpn.presharedKeys.tunnel1: is set"},
+		{"unknown PSK source", func(c *Config) { c.PresharedKeys.Source = "vault" }, "hybrid-cloud:vpn.presharedKeys.source"},
+		{"phase 1 lifetime", func(c *Config) { c.Crypto.Phase1.LifetimeSeconds = 86400 }, "hybrid-cloud:vpn.crypto.phase1.lifetimeSeconds: 86400 is out of range"},
+		{"phase 2 lifetime", func(c *Config) { c.Crypto.Phase2.LifetimeSeconds = 600 }, "hybrid-cloud:vpn.crypto.phase2.lifetimeSeconds: 600 is out of range"},
+		{"DH group Libreswan refuses", func(c *Config) { c.Crypto.Phase1.DHGroups = []int{2} }, "hybrid-cloud:vpn.crypto.phase1.dhGroups: group 2 is not allowed: modp1024"},
+		{"DH group AWS refuses", func(c *Config) { c.Crypto.Phase2.DHGroups = []int{31} }, "hybrid-cloud:vpn.crypto.phase2.dhGroups: group 31"},
+		{"DPD timeout", func(c *Config) { c.Crypto.DPDTimeoutSeconds = 10 }, "hybrid-cloud:vpn.crypto.dpdTimeoutSeconds"},
+		{"inside CIDR", func(c *Config) { c.Crypto.Tunnel1InsideCidr = "169.254.2.0/30" }, "hybrid-cloud:vpn.crypto.tunnel1InsideCidr: 169.254.2.0/30 is reserved"},
+		{"gateway outside on-prem", func(c *Config) { c.OpenStack.GatewayIP = "10.0.0.1" }, "hybrid-cloud:vpn.openstack.gatewayIp"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := noteConfig()
+			tc.mutate(&cfg)
+			r, err := run(t, cfg)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want it to contain %q", err, tc.want)
+			}
+			for _, k := range []string{"0secret-key!", "short"} {
+				if strings.Contains(err.Error(), k) {
+					t.Errorf("the error prints a key: %v", err)
+				}
+			}
+			for _, res := range r.Resources() {
+				if !strings.HasPrefix(res.Type, "pulumi:providers:") {
+					t.Errorf("registered %s %s despite bad config", res.Type, res.Name)
+				}
+			}
+		})
+	}
+}
