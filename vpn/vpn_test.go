@@ -1,6 +1,7 @@
 package vpn
 
 import (
+	"os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -286,6 +287,10 @@ func TestTunnelOptionsAndConfComeFromOneProfile(t *testing.T) {
 			}
 			if !strings.Contains(r.conf, "\tike="+want.LibreswanIKE()+"\n") {
 				t.Errorf("aws.conf lacks ike=%s", want.LibreswanIKE())
+			}
+			// The component's own output, not only the renderer's, passes Libreswan.
+			if ipsec, err := exec.LookPath("ipsec"); err == nil {
+				checkLibreswanConf(t, ipsec, r.conf)
 			}
 		})
 	}
