@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,33 +43,39 @@ const (
 var failoverNodes = []string{"seoul", "london", "oregon", "hongkong"}
 
 // BenchmarkFailover runs the real HAProxy in front of four local back ends,
-// kills one under load, and reports, for the note's config and for ours, the
-// failed requests and the seconds until HAProxy took the dead node out of
-// rotation. Run it with:
+// kills one under load, and reports the failed requests and the seconds until
+// HAProxy took the dead node out of rotation, for the note's config, for ours,
+// and for ours with the sticky cookie (clients keeping their cookies).
+// Run it with:
 //
 //	go test ./haproxy -run '^$' -bench Failover -benchtime 1x
 func BenchmarkFailover(b *testing.B) {
 	haproxy := tooltest.Require(b, "haproxy", "haproxy")
 	configs := []struct {
-		name   string
+		name string
+		// sticky clients keep cookies, so the sticky config pins each to a node.
+		sticky bool
 		render func(servers []Server, port int) (string, error)
 	}{
-		{"note", func(servers []Server, port int) (string, error) {
+		{"note", false, func(servers []Server, port int) (string, error) {
 			return noteConfig(servers, fmt.Sprintf("127.0.0.1:%d", port)), nil
 		}},
-		{"ours", func(servers []Server, port int) (string, error) {
+		{"ours", false, func(servers []Server, port int) (string, error) {
 			return Render(servers, Options{BindAddress: "127.0.0.1", BindPort: port, LogTarget: "stderr"})
+		}},
+		{"ours-sticky", true, func(servers []Server, port int) (string, error) {
+			return Render(servers, Options{BindAddress: "127.0.0.1", BindPort: port, LogTarget: "stderr", StickyCookie: true})
 		}},
 	}
 	for _, c := range configs {
 		b.Run(c.name, func(b *testing.B) {
 			var sum failoverResult
 			for range b.N {
-				r, err := runFailover(b, haproxy, c.render)
+				r, err := runFailover(b, haproxy, c.sticky, c.render)
 				if err != nil {
 					b.Fatal(err)
 				}
-				fmt.Printf("failover %-4s requests=%d failed=%d slow(>%s)=%d max-latency=%s out-of-rotation=%s\n",
+				fmt.Printf("failover %-11s requests=%d failed=%d slow(>%s)=%d max-latency=%s out-of-rotation=%s\n",
 					c.name, r.requests, r.failed, slowRequest, r.slow, r.maxLatency.Round(time.Millisecond), r.takeoutText())
 				sum.requests += r.requests
 				sum.failed += r.failed
@@ -102,7 +109,7 @@ func (r failoverResult) takeoutText() string {
 
 // runFailover starts the back ends and HAProxy with render's config, sends
 // the load, kills the victim midway and measures.
-func runFailover(b *testing.B, haproxy string, render func([]Server, int) (string, error)) (failoverResult, error) {
+func runFailover(b *testing.B, haproxy string, sticky bool, render func([]Server, int) (string, error)) (failoverResult, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), failoverDeadline)
 	defer cancel()
 
@@ -160,11 +167,9 @@ func runFailover(b *testing.B, haproxy string, render func([]Server, int) (strin
 	}()
 
 	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
-	client := &http.Client{
-		Timeout:   5 * time.Second,
-		Transport: &http.Transport{MaxIdleConnsPerHost: failoverClients, DisableCompression: true},
-	}
-	defer client.CloseIdleConnections()
+	transport := &http.Transport{MaxIdleConnsPerHost: failoverClients, DisableCompression: true}
+	defer transport.CloseIdleConnections()
+	client := &http.Client{Timeout: 5 * time.Second, Transport: transport}
 	if err := waitReady(ctx, client, url); err != nil {
 		return failoverResult{}, fmt.Errorf("haproxy did not start: %w\nconfig:\n%s", err, cfg)
 	}
@@ -181,6 +186,11 @@ func runFailover(b *testing.B, haproxy string, render func([]Server, int) (strin
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			client := client
+			if sticky {
+				jar, _ := cookiejar.New(nil)
+				client = &http.Client{Timeout: client.Timeout, Transport: transport, Jar: jar}
+			}
 			for range jobs {
 				start := time.Now()
 				if !get(ctx, client, url) {

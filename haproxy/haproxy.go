@@ -54,21 +54,74 @@ type Pair struct {
 	HealthPath string
 }
 
-// NewPair declares both instances. TODO(haproxy issue): declare the resources.
+// NewPair declares HA-seoul and HA-tokyo, both serving the config rendered
+// from the back ends' addresses. Tokyo gets the same user data as Seoul
+// unless Config.TokyoFromAmi asks for the note's image-copy path.
 func NewPair(ctx *pulumi.Context, name string, args *PairArgs, opts ...pulumi.ResourceOption) (*Pair, error) {
-	if err := args.Config.Validate(); err != nil {
+	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("haproxy %s: %w", name, err)
 	}
-	p := &Pair{HealthPath: "/healthz"}
+	p := &Pair{HealthPath: HealthPath}
 	if err := ctx.RegisterComponentResource(PairType, name, p, opts...); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("haproxy %s: %w", name, err)
 	}
-	empty := pulumi.String("").ToStringOutput()
-	p.Seoul = Instance{empty, empty, empty, empty}
-	p.Tokyo = p.Seoul
-	p.Config = empty
-	if err := ctx.RegisterResourceOutputs(p, pulumi.Map{}); err != nil {
+	c := args.Config
+
+	p.Config = renderConfig(args.Backends, Options{BindPort: 80, StickyCookie: c.StickyCookie})
+	userData := p.Config.ApplyT(UserData).(pulumi.StringOutput)
+
+	seoul, err := newSite(ctx, p, name+"-seoul", siteArgs{
+		site: args.Seoul, tag: c.SeoulName, instanceType: c.InstanceType,
+		adminCidr: c.AdminCidr, userData: userData,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("haproxy %s: %s: %w", name, c.SeoulName, err)
+	}
+	p.Seoul = seoul.Instance
+
+	tokyoArgs := siteArgs{
+		site: args.Tokyo, tag: c.TokyoName, instanceType: c.InstanceType,
+		adminCidr: c.AdminCidr, userData: userData,
+	}
+	if c.TokyoFromAmi {
+		// The note's path. The image is taken as soon as HA-seoul is running,
+		// possibly before its first boot finished, so Tokyo still runs the
+		// (idempotent) user data on its own first boot.
+		tokyoArgs.ami, err = copyImage(ctx, p, name, c.AmiName, seoul.resource.ID(), args.Seoul, args.Tokyo)
+		if err != nil {
+			return nil, fmt.Errorf("haproxy %s: %w", name, err)
+		}
+	}
+	tokyo, err := newSite(ctx, p, name+"-tokyo", tokyoArgs)
+	if err != nil {
+		return nil, fmt.Errorf("haproxy %s: %s: %w", name, c.TokyoName, err)
+	}
+	p.Tokyo = tokyo.Instance
+
+	if err := ctx.RegisterResourceOutputs(p, pulumi.Map{
+		"seoulInstanceId": p.Seoul.InstanceID,
+		"seoulPublicIp":   p.Seoul.PublicIP,
+		"tokyoInstanceId": p.Tokyo.InstanceID,
+		"tokyoPublicIp":   p.Tokyo.PublicIP,
+		"config":          p.Config,
+		"healthPath":      pulumi.String(p.HealthPath),
+	}); err != nil {
 		return nil, fmt.Errorf("haproxy %s: outputs: %w", name, err)
 	}
 	return p, nil
+}
+
+// renderConfig renders haproxy.cfg once every back end's address is known.
+func renderConfig(backends []Backend, o Options) pulumi.StringOutput {
+	addrs := make([]any, len(backends))
+	for i, b := range backends {
+		addrs[i] = b.Address
+	}
+	return pulumi.All(addrs...).ApplyT(func(vs []any) (string, error) {
+		servers := make([]Server, len(backends))
+		for i, b := range backends {
+			servers[i] = Server{Name: b.Name, Address: vs[i].(string), Port: b.Port}
+		}
+		return Render(servers, o)
+	}).(pulumi.StringOutput)
 }
