@@ -27,6 +27,35 @@ type Config struct {
 	Crypto Profile `json:"crypto"`
 	// PresharedKeys says where the tunnels' keys come from.
 	PresharedKeys PresharedKeys `json:"presharedKeys"`
+	// GatewayVM, when enabled, also creates the Libreswan VM on OpenStack;
+	// the router's next hop is then its port's address.
+	GatewayVM GatewayVMConfig `json:"gatewayVm"`
+}
+
+// GatewayVMConfig is the optional Libreswan VM. Off by default: the note
+// builds the VM by hand and the router's next hop is openstack.gatewayIp.
+type GatewayVMConfig struct {
+	Enabled bool `json:"enabled"`
+	// Name is the instance's name (default libreswan-gateway).
+	Name string `json:"name,omitempty"`
+	// ImageName or ImageID (exactly one) is an image with cloud-init whose
+	// package manager offers libreswan (Rocky/Alma/Fedora, Debian, Ubuntu).
+	ImageName string `json:"imageName,omitempty"`
+	ImageID   string `json:"imageId,omitempty"`
+	// FlavorName is the instance's size, e.g. m1.small.
+	FlavorName string `json:"flavorName,omitempty"`
+	// NetworkID is the on-prem network (inside onPremCidr) the port is on.
+	NetworkID string `json:"networkId,omitempty"`
+	// KeyPair is an optional SSH key pair name.
+	KeyPair string `json:"keyPair,omitempty"`
+}
+
+// gatewayVMName is the instance name with its default applied.
+func (g GatewayVMConfig) gatewayVMName() string {
+	if g.Name == "" {
+		return "libreswan-gateway"
+	}
+	return g.Name
 }
 
 // PresharedKeys chooses the tunnels' pre-shared keys. Every key is a secret
@@ -82,7 +111,12 @@ func (c Config) Validate(vpcCidr string) error {
 		p.Addf("onPremCidr", "%s overlaps the VPC's %s (hybrid-cloud:network.vpcCidr): the two sides of the tunnel need disjoint ranges", c.OnPremCidr, vpcCidr)
 	}
 	p.Required("openstack.routerId", c.OpenStack.RouterID, "the OpenStack router's ID")
-	if gw, ok := p.IPv4("openstack.gatewayIp", c.OpenStack.GatewayIP); ok && onPrem.IsValid() && !onPrem.Contains(gw) {
+	if c.GatewayVM.Enabled {
+		c.GatewayVM.check(p)
+		if c.OpenStack.GatewayIP != "" {
+			p.Addf("openstack.gatewayIp", "is set but gatewayVm.enabled is true: the router's next hop is then the VM's port; remove gatewayIp")
+		}
+	} else if gw, ok := p.IPv4("openstack.gatewayIp", c.OpenStack.GatewayIP); ok && onPrem.IsValid() && !onPrem.Contains(gw) {
 		p.Addf("openstack.gatewayIp", "%s is not inside onPremCidr %s (the router's next hop must be on-prem)", c.OpenStack.GatewayIP, c.OnPremCidr)
 	}
 	c.Profile().check(p)
@@ -109,4 +143,12 @@ func (c Config) checkPSKs(p *validate.Problems) {
 	if c.pskSource() == PSKFromConfig && k.Tunnel1 != "" && k.Tunnel1 == k.Tunnel2 {
 		p.Addf("presharedKeys.tunnel2", "is the same as tunnel1 (value not shown): give each tunnel its own key")
 	}
+}
+
+func (g GatewayVMConfig) check(p *validate.Problems) {
+	if (g.ImageName == "") == (g.ImageID == "") {
+		p.Addf("gatewayVm.imageName", "set exactly one of gatewayVm.imageName and gatewayVm.imageId (an image with cloud-init)")
+	}
+	p.Required("gatewayVm.flavorName", g.FlavorName, "the instance's flavor, e.g. m1.small")
+	p.Required("gatewayVm.networkId", g.NetworkID, "the on-prem network's ID, inside onPremCidr")
 }

@@ -175,8 +175,9 @@ const SysctlPath = "/etc/sysctl.d/60-libreswan-gateway.conf"
 // for every interface, because the kernel uses the larger of "all" and the
 // interface's value.
 func RenderSysctl() string {
-	return `# ` + SysctlPath + `: the Libreswan gateway routes between the on-prem
-# network and the VPC. Rendered by the hybrid-cloud Pulumi program.
+	return `# ` + SysctlPath + `
+# The Libreswan gateway forwards between the on-prem network and the VPC.
+# Rendered by the hybrid-cloud Pulumi program.
 # Apply with: sysctl -p ` + SysctlPath + `
 net.ipv4.ip_forward = 1
 net.ipv4.conf.*.accept_redirects = 0

@@ -77,8 +77,9 @@ func (a *SiteToSiteArgs) validate() error {
 // virtual private gateway and its attachment, the VPN connection (static
 // routes, tunnel options from the profile) with its static route, and the
 // on-prem route in every route table; with the OpenStack provider, the
-// router's route to the VPC via the Libreswan gateway. It renders the
-// gateway's files from the connection's outputs.
+// router's route to the VPC via the Libreswan gateway, and, when
+// gatewayVm.enabled, that gateway's VM. It renders the gateway's files from
+// the connection's outputs.
 func NewSiteToSite(ctx *pulumi.Context, name string, args *SiteToSiteArgs, opts ...pulumi.ResourceOption) (*SiteToSite, error) {
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("vpn %s: %w", name, err)
@@ -150,7 +151,18 @@ func NewSiteToSite(ctx *pulumi.Context, name string, args *SiteToSiteArgs, opts 
 		}
 	}
 
-	s.GatewayIP = pulumi.String(cfg.OpenStack.GatewayIP).ToStringOutput()
+	s.ConnectionID = conn.ID().ToStringOutput()
+	s.Tunnel1Address = conn.Tunnel1Address
+	s.Tunnel2Address = conn.Tunnel2Address
+	s.render(cfg, args.VpcCidr, conn)
+
+	if cfg.GatewayVM.Enabled {
+		if s.GatewayIP, err = s.newGatewayVM(ctx, name, cfg, args.VpcCidr, conn, args.OpenStackProvider); err != nil {
+			return nil, err
+		}
+	} else {
+		s.GatewayIP = pulumi.String(cfg.OpenStack.GatewayIP).ToStringOutput()
+	}
 	// One RouterRoute, never `routes` on the router: the two would fight.
 	if _, err := networking.NewRouterRoute(ctx, name+"-router-route", &networking.RouterRouteArgs{
 		RouterId:        pulumi.String(cfg.OpenStack.RouterID),
@@ -160,10 +172,6 @@ func NewSiteToSite(ctx *pulumi.Context, name string, args *SiteToSiteArgs, opts 
 		return nil, fmt.Errorf("vpn %s: openstack router route: %w", name, err)
 	}
 
-	s.ConnectionID = conn.ID().ToStringOutput()
-	s.Tunnel1Address = conn.Tunnel1Address
-	s.Tunnel2Address = conn.Tunnel2Address
-	s.render(cfg, args.VpcCidr, conn)
 	if err := ctx.RegisterResourceOutputs(s, pulumi.Map{
 		"connectionId":     s.ConnectionID,
 		"tunnel1Address":   s.Tunnel1Address,
