@@ -110,6 +110,7 @@ func program(ctx *pulumi.Context) error {
 	ctx.Export("libreswanConf", site.LibreswanConf)
 	ctx.Export("libreswanSecrets", pulumi.ToSecret(site.LibreswanSecrets))
 	ctx.Export("libreswanSysctl", site.Sysctl)
+	ctx.Export("vpnGatewayIp", site.GatewayIP)
 	ctx.Export("webNodeIps", nodeIPMap)
 	ctx.Export("webNodes", webnodes.Summary(nodes))
 	ctx.Export("haproxySeoulIp", pair.Seoul.PublicIP)
