@@ -88,3 +88,19 @@ func webnodeInput(r *Resource, key resource.PropertyKey) string {
 	}
 	return ""
 }
+
+// Azure returns a resource's name as "name"; the program passes it on (the
+// resource group's and the VNet's) to the resources inside them.
+func init() {
+	for token, input := range map[string]resource.PropertyKey{
+		"azure-native:resources:ResourceGroup":  "resourceGroupName",
+		"azure-native:network:VirtualNetwork":   "virtualNetworkName",
+		"azure-native:network:Subnet":           "subnetName",
+		"azure-native:network:NetworkInterface": "networkInterfaceName",
+		"azure-native:compute:VirtualMachine":   "vmName",
+	} {
+		answerResource(token, func(e *Engine, r *Resource) resource.PropertyMap {
+			return resource.NewPropertyMapFromMap(map[string]any{"name": webnodeInput(r, input)})
+		})
+	}
+}
