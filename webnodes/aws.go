@@ -9,7 +9,7 @@ import (
 
 // NewAwsNode declares the Seoul node: an EC2 instance in the first public
 // subnet of the placement, from the newest image of the configured family,
-// with IMDSv2 required and an encrypted root volume.
+// with IMDSv2 required, an encrypted root volume and an Elastic IP.
 func NewAwsNode(ctx *pulumi.Context, name string, args *AwsNodeArgs, opts ...pulumi.ResourceOption) (*Node, error) {
 	if args == nil {
 		return nil, fmt.Errorf("webnode %s: args are required", name)
@@ -63,10 +63,11 @@ func NewAwsNode(ctx *pulumi.Context, name string, args *AwsNodeArgs, opts ...pul
 	}
 
 	inst, err := ec2.NewInstance(ctx, name+"-instance", &ec2.InstanceArgs{
-		Ami:                      pulumi.String(ami.Id),
-		InstanceType:             pulumi.String(c.InstanceType),
-		SubnetId:                 args.Placement.SubnetIDs[0],
-		VpcSecurityGroupIds:      pulumi.StringArray{sg.ID()},
+		Ami:                 pulumi.String(ami.Id),
+		InstanceType:        pulumi.String(c.InstanceType),
+		SubnetId:            args.Placement.SubnetIDs[0],
+		VpcSecurityGroupIds: pulumi.StringArray{sg.ID()},
+		// Needed for the package mirrors at first boot, before the EIP attaches.
 		AssociatePublicIpAddress: pulumi.Bool(true),
 		UserData:                 pulumi.String(script),
 		// A changed script only runs on a new instance.
@@ -86,7 +87,17 @@ func NewAwsNode(ctx *pulumi.Context, name string, args *AwsNodeArgs, opts ...pul
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: instance: %w", name, err)
 	}
-	n.PublicIP = inst.PublicIp
+	// An Elastic IP keeps the address HAProxy and the DNS record point at
+	// through a stop/start (the instance's own public IP would change).
+	eip, err := ec2.NewEip(ctx, name+"-eip", &ec2.EipArgs{
+		Domain:   pulumi.String("vpc"),
+		Instance: inst.ID(),
+		Tags:     pulumi.StringMap{"Name": pulumi.String(c.Name)},
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: elastic IP: %w", name, err)
+	}
+	n.PublicIP = eip.PublicIp
 	if err := n.finish(ctx, name); err != nil {
 		return nil, err
 	}

@@ -20,8 +20,9 @@ var gcpScopes = []string{
 func gcpServiceAccountID(instance string) string { return instance + "-web" }
 
 // NewGcpNode declares the oregon node: a dedicated service account with
-// minimal scopes, a firewall rule for the web port by network tag, and the
-// instance (Shielded VM, OS Login) with the user data as its startup script.
+// minimal scopes, a firewall rule for the web port by network tag, a reserved
+// external address, and the instance (Shielded VM, OS Login) with the user
+// data as its startup script.
 func NewGcpNode(ctx *pulumi.Context, name string, args *GcpNodeArgs, opts ...pulumi.ResourceOption) (*Node, error) {
 	if args == nil {
 		return nil, fmt.Errorf("webnode %s: args are required", name)
@@ -42,7 +43,7 @@ func NewGcpNode(ctx *pulumi.Context, name string, args *GcpNodeArgs, opts ...pul
 	sa, err := serviceaccount.NewAccount(ctx, name+"-sa", &serviceaccount.AccountArgs{
 		AccountId:   pulumi.String(gcpServiceAccountID(c.Name)),
 		DisplayName: pulumi.Sprintf("web node %s", c.Name),
-		Description: pulumi.String("Runs the web node; no roles beyond writing logs and metrics"),
+		Description: pulumi.String("Runs the web node; API scopes limited to writing logs and metrics, no roles granted"),
 	}, child...)
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: service account: %w", name, err)
@@ -60,6 +61,17 @@ func NewGcpNode(ctx *pulumi.Context, name string, args *GcpNodeArgs, opts ...pul
 	}, child...); err != nil {
 		return nil, fmt.Errorf("webnode %s: firewall: %w", name, err)
 	}
+	// A reserved address keeps the IP HAProxy and the DNS record point at
+	// through a stop/start (an ephemeral one would change).
+	addr, err := compute.NewAddress(ctx, name+"-ip", &compute.AddressArgs{
+		Name:        pulumi.String(c.Name + "-ip"),
+		Region:      pulumi.String(args.Region),
+		AddressType: pulumi.String("EXTERNAL"),
+		NetworkTier: pulumi.String("PREMIUM"),
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: address: %w", name, err)
+	}
 	inst, err := compute.NewInstance(ctx, name+"-instance", &compute.InstanceArgs{
 		Name:        pulumi.String(c.Name),
 		Zone:        pulumi.String(c.Zone),
@@ -72,8 +84,10 @@ func NewGcpNode(ctx *pulumi.Context, name string, args *GcpNodeArgs, opts ...pul
 		},
 		NetworkInterfaces: compute.InstanceNetworkInterfaceArray{compute.InstanceNetworkInterfaceArgs{
 			Network: pulumi.String(c.Network),
-			// An empty access config gives the instance an external IP.
-			AccessConfigs: compute.InstanceNetworkInterfaceAccessConfigArray{compute.InstanceNetworkInterfaceAccessConfigArgs{}},
+			AccessConfigs: compute.InstanceNetworkInterfaceAccessConfigArray{compute.InstanceNetworkInterfaceAccessConfigArgs{
+				NatIp:       addr.Address,
+				NetworkTier: pulumi.String("PREMIUM"),
+			}},
 		}},
 		Tags: pulumi.StringArray{pulumi.String(tag)},
 		Metadata: pulumi.StringMap{
@@ -96,6 +110,7 @@ func NewGcpNode(ctx *pulumi.Context, name string, args *GcpNodeArgs, opts ...pul
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: instance: %w", name, err)
 	}
+	// The instance's own view of its address, so that the output waits for it.
 	n.PublicIP = inst.NetworkInterfaces.ApplyT(natIP).(pulumi.StringOutput)
 	if err := n.finish(ctx, name); err != nil {
 		return nil, err

@@ -49,8 +49,9 @@ var nodeCases = []nodeCase{
 		userData: func(t *testing.T, e *mockengine.Engine) string {
 			return str(t, get(t, mustFind(t, e, "aws:ec2/instance:Instance", "seoul-instance").Inputs, "userData"))
 		},
+		// The Elastic IP, not the instance's own (which a stop/start changes).
 		publicIP: func(t *testing.T, e *mockengine.Engine) string {
-			return str(t, get(t, mustFind(t, e, "aws:ec2/instance:Instance", "seoul-instance").Outputs, "publicIp"))
+			return str(t, get(t, mustFind(t, e, "aws:ec2/eip:Eip", "seoul-eip").Outputs, "publicIp"))
 		},
 	},
 	{
@@ -83,8 +84,13 @@ var nodeCases = []nodeCase{
 		userData: func(t *testing.T, e *mockengine.Engine) string {
 			return str(t, get(t, mustFind(t, e, "gcp:compute/instance:Instance", "oregon-instance").Inputs, "metadata.startup-script"))
 		},
+		// The reserved address, which the instance's access config carries.
 		publicIP: func(t *testing.T, e *mockengine.Engine) string {
-			return str(t, get(t, mustFind(t, e, "gcp:compute/instance:Instance", "oregon-instance").Outputs, "networkInterfaces.0.accessConfigs.0.natIp"))
+			addr := str(t, get(t, mustFind(t, e, "gcp:compute/address:Address", "oregon-ip").Outputs, "address"))
+			if nat := get(t, mustFind(t, e, "gcp:compute/instance:Instance", "oregon-instance").Outputs, "networkInterfaces.0.accessConfigs.0.natIp"); nat != addr {
+				t.Errorf("instance natIp %v, want the reserved address %s", nat, addr)
+			}
+			return addr
 		},
 	},
 	{
@@ -255,6 +261,10 @@ func TestSeoulNode(t *testing.T) {
 			t.Errorf("instance %s = %v, want %v", path, got, want)
 		}
 	}
+	eip := mustFind(t, e, "aws:ec2/eip:Eip", "seoul-eip").Inputs
+	if get(t, eip, "instance") != mustFind(t, e, "aws:ec2/instance:Instance", "seoul-instance").ID || get(t, eip, "domain") != "vpc" {
+		t.Errorf("Elastic IP %v is not the instance's", eip)
+	}
 	if ami := get(t, inst, "ami"); !strings.HasPrefix(ami.(string), "ami-") {
 		t.Errorf("instance ami %v does not come from the lookup", ami)
 	}
@@ -400,6 +410,10 @@ func TestOregonNode(t *testing.T) {
 	wantScopes := []string{"https://www.googleapis.com/auth/logging.write", "https://www.googleapis.com/auth/monitoring.write"}
 	if !slices.Equal(scopes, wantScopes) {
 		t.Errorf("scopes %v, want only %v (never cloud-platform)", scopes, wantScopes)
+	}
+	addr := mustFind(t, e, "gcp:compute/address:Address", "oregon-ip").Inputs
+	if get(t, addr, "region") != "us-west1" || get(t, addr, "addressType") != "EXTERNAL" {
+		t.Errorf("address %v, want an external address in us-west1", addr)
 	}
 	fw := mustFind(t, e, "gcp:compute/firewall:Firewall", "oregon-fw").Inputs
 	for path, want := range map[string]any{

@@ -30,7 +30,10 @@ func init() {
 						if m == nil {
 							m = map[string]any{}
 						}
-						m["natIp"] = FakeIP(fmt.Sprintf("public:%s:%d:%d", r.URN, i, j))
+						// A reserved natIp stays; an empty one is ephemeral.
+						if ip, _ := m["natIp"].(string); ip == "" {
+							m["natIp"] = FakeIP(fmt.Sprintf("public:%s:%d:%d", r.URN, i, j))
+						}
 						acs[j] = m
 					}
 				}
@@ -40,6 +43,17 @@ func init() {
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"networkInterfaces": nics,
 			"selfLink":          "https://www.googleapis.com/compute/v1/projects/mock/zones/" + webnodeInput(r, "zone") + "/instances/" + webnodeInput(r, "name"),
+		})
+	})
+	answerResource("aws:ec2/eip:Eip", func(e *Engine, r *Resource) resource.PropertyMap {
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"publicIp":     FakeIP("public:" + r.URN),
+			"allocationId": "eipalloc-" + r.ID,
+		})
+	})
+	answerResource("gcp:compute/address:Address", func(e *Engine, r *Resource) resource.PropertyMap {
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"address": FakeIP("public:" + r.URN),
 		})
 	})
 	answerResource("gcp:serviceaccount/account:Account", func(e *Engine, r *Resource) resource.PropertyMap {
