@@ -21,14 +21,17 @@ import (
 	"github.com/hybridlab/hybrid-cloud/internal/tooltest"
 )
 
-// The failover benchmark's load: failoverRequests GETs at failoverRate per
-// second from failoverClients clients; one back end is killed once
-// failoverKillAt requests have been sent. Everything is on 127.0.0.1 and
-// bounded by count and by failoverDeadline.
+// The failover benchmark's load: failoverRequests GETs started at
+// failoverRate per second whether or not earlier ones have finished (an open
+// loop, like many independent users; at most failoverInFlight at once), from
+// failoverUsers users; one back end is killed once failoverKillAt requests
+// have been started. Everything is on 127.0.0.1 and bounded by count and by
+// failoverDeadline.
 const (
 	failoverRequests = 8000
 	failoverRate     = 500
-	failoverClients  = 16
+	failoverInFlight = 1024
+	failoverUsers    = 64
 	failoverKillAt   = failoverRequests / 2
 	failoverDeadline = 60 * time.Second
 	// slowRequest is the latency above which a request counts as slow.
@@ -75,8 +78,9 @@ func BenchmarkFailover(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				fmt.Printf("failover %-11s requests=%d failed=%d slow(>%s)=%d max-latency=%s out-of-rotation=%s\n",
-					c.name, r.requests, r.failed, slowRequest, r.slow, r.maxLatency.Round(time.Millisecond), r.takeoutText())
+				fmt.Printf("failover %-11s requests=%d failed=%d slow(>%s)=%d max-latency=%s load-seconds=%.1f (paced: %d) out-of-rotation=%s\n",
+					c.name, r.requests, r.failed, slowRequest, r.slow, r.maxLatency.Round(time.Millisecond),
+					r.elapsed.Seconds(), failoverRequests/failoverRate, r.takeoutText())
 				sum.requests += r.requests
 				sum.failed += r.failed
 				sum.slow += r.slow
@@ -98,6 +102,8 @@ type failoverResult struct {
 	// takeout is from the kill to HAProxy's "Server .../NAME is DOWN"; negative if never.
 	takeout    time.Duration
 	maxLatency time.Duration
+	// elapsed is how long the load took, until its last request finished.
+	elapsed time.Duration
 }
 
 func (r failoverResult) takeoutText() string {
@@ -167,11 +173,19 @@ func runFailover(b *testing.B, haproxy string, sticky bool, render func([]Server
 	}()
 
 	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
-	transport := &http.Transport{MaxIdleConnsPerHost: failoverClients, DisableCompression: true}
+	transport := &http.Transport{MaxIdleConnsPerHost: failoverInFlight, DisableCompression: true}
 	defer transport.CloseIdleConnections()
-	client := &http.Client{Timeout: 5 * time.Second, Transport: transport}
-	if err := waitReady(ctx, client, url); err != nil {
+	ready := &http.Client{Timeout: 5 * time.Second, Transport: transport}
+	if err := waitReady(ctx, ready, url); err != nil {
 		return failoverResult{}, fmt.Errorf("haproxy did not start: %w\nconfig:\n%s", err, cfg)
+	}
+	// Each user has a client of its own; sticky users keep their cookies.
+	users := make([]*http.Client, failoverUsers)
+	for i := range users {
+		users[i] = &http.Client{Timeout: 5 * time.Second, Transport: transport}
+		if sticky {
+			users[i].Jar, _ = cookiejar.New(nil)
+		}
 	}
 
 	var (
@@ -180,31 +194,9 @@ func runFailover(b *testing.B, haproxy string, sticky bool, render func([]Server
 		maxLatency atomic.Int64
 		killedAt   time.Time
 		wg         sync.WaitGroup
-		jobs       = make(chan struct{})
+		inFlight   = make(chan struct{}, failoverInFlight)
 	)
-	for range failoverClients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			client := client
-			if sticky {
-				jar, _ := cookiejar.New(nil)
-				client = &http.Client{Timeout: client.Timeout, Transport: transport, Jar: jar}
-			}
-			for range jobs {
-				start := time.Now()
-				if !get(ctx, client, url) {
-					failed.Add(1)
-				}
-				if time.Since(start) > slowRequest {
-					slow.Add(1)
-				}
-				d := int64(time.Since(start))
-				for cur := maxLatency.Load(); d > cur && !maxLatency.CompareAndSwap(cur, d); cur = maxLatency.Load() {
-				}
-			}
-		}()
-	}
+	loadStart := time.Now()
 	tick := time.NewTicker(time.Second / failoverRate)
 	sent := 0
 send:
@@ -221,14 +213,31 @@ send:
 		select {
 		case <-ctx.Done():
 			break send
-		case jobs <- struct{}{}:
+		case inFlight <- struct{}{}:
 		}
+		wg.Add(1)
+		go func(client *http.Client) {
+			defer wg.Done()
+			defer func() { <-inFlight }()
+			start := time.Now()
+			if !get(ctx, client, url) {
+				failed.Add(1)
+			}
+			d := time.Since(start)
+			if d > slowRequest {
+				slow.Add(1)
+			}
+			for cur := maxLatency.Load(); int64(d) > cur && !maxLatency.CompareAndSwap(cur, int64(d)); cur = maxLatency.Load() {
+			}
+		}(users[sent%failoverUsers])
 	}
 	tick.Stop()
-	close(jobs)
 	wg.Wait()
 
-	r := failoverResult{requests: sent, failed: int(failed.Load()), slow: int(slow.Load()), maxLatency: time.Duration(maxLatency.Load()), takeout: -1}
+	r := failoverResult{
+		requests: sent, failed: int(failed.Load()), slow: int(slow.Load()), takeout: -1,
+		maxLatency: time.Duration(maxLatency.Load()), elapsed: time.Since(loadStart),
+	}
 	select {
 	case t := <-down:
 		r.takeout = t.Sub(killedAt)

@@ -24,7 +24,8 @@ type siteArgs struct {
 	ami pulumi.StringInput
 }
 
-type site struct {
+// siteInstance is one declared instance; the AMI path images its resource.
+type siteInstance struct {
 	Instance
 	resource *ec2.Instance
 }
@@ -33,7 +34,7 @@ type site struct {
 // site's region. The group has no port-80 ingress of its own: gslb adds the
 // rule that lets the ALB's group in, and every rule is a separate resource so
 // that rule and this group never fight over the group's rule set.
-func newSite(ctx *pulumi.Context, parent pulumi.Resource, name string, a siteArgs) (*site, error) {
+func newSite(ctx *pulumi.Context, parent pulumi.Resource, name string, a siteArgs) (*siteInstance, error) {
 	opts := []pulumi.ResourceOption{pulumi.Parent(parent), pulumi.Provider(a.site.Provider)}
 
 	ami := a.ami
@@ -115,7 +116,7 @@ func newSite(ctx *pulumi.Context, parent pulumi.Resource, name string, a siteArg
 	if err != nil {
 		return nil, fmt.Errorf("instance: %w", err)
 	}
-	return &site{
+	return &siteInstance{
 		Instance: Instance{
 			InstanceID:      inst.ID().ToStringOutput(),
 			PublicIP:        inst.PublicIp,

@@ -26,11 +26,13 @@ defaults
     option httplog
     option dontlognull
     option forwardfor
-    timeout connect 3s
-    timeout client 30s
-    timeout server 10s
+    # Idle client connections outlive the ALB's 60s idle timeout, so the ALB
+    # never sends a request on a connection HAProxy is closing (an ALB 502).
+    timeout client 75s
+    timeout http-keep-alive 75s
     timeout http-request 10s
-    timeout http-keep-alive 10s
+    timeout connect 3s
+    timeout server 10s
     timeout queue 5s
     timeout check 2s
     # A request that fails on one web node is retried on another: every retry
