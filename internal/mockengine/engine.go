@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
@@ -64,21 +65,12 @@ func New(project, stack string) *Engine {
 
 // Run runs program with cfg as the stack's config and records what it did.
 func (e *Engine) Run(program pulumi.RunFunc, cfg Config) error {
-	var (
-		exports map[string]pulumi.Input
-		values  sync.Map
-	)
+	var exports map[string]pulumi.Input
 	body := func(ctx *pulumi.Context) error {
 		if err := program(ctx); err != nil {
 			return err
 		}
 		exports = ctx.GetCurrentExportMap()
-		for name, in := range exports {
-			pulumi.ToOutput(in).ApplyT(func(v any) any {
-				values.Store(name, v)
-				return nil
-			})
-		}
 		return nil
 	}
 	withConfig := func(info *pulumi.RunInfo) {
@@ -88,11 +80,25 @@ func (e *Engine) Run(program pulumi.RunFunc, cfg Config) error {
 	if err := pulumi.RunErr(body, pulumi.WithMocks(e.project, e.stack, e), withConfig); err != nil {
 		return err
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
+	// Every resource has resolved by now, so each export resolves at once;
+	// awaiting here (not in the body) also covers plain values, whose outputs
+	// the run does not wait for.
 	for name, in := range exports {
-		v, _ := values.Load(name)
-		e.outputs[name] = Output{Value: v, Secret: pulumi.IsSecret(pulumi.ToOutput(in))}
+		out := pulumi.ToOutput(in)
+		got := make(chan any, 1)
+		out.ApplyT(func(v any) any {
+			got <- v
+			return nil
+		})
+		select {
+		case v := <-got:
+			o := Output{Value: v, Secret: pulumi.IsSecret(out)}
+			e.mu.Lock()
+			e.outputs[name] = o
+			e.mu.Unlock()
+		case <-time.After(10 * time.Second):
+			return fmt.Errorf("mockengine: stack output %s never resolved", name)
+		}
 	}
 	return nil
 }
