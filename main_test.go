@@ -138,6 +138,11 @@ func TestBadConfigFailsNamingTheKeyAndRegistersNothing(t *testing.T) {
 		}), []string{"hybrid-cloud:gslb.healthCheck.failureThreshold", "1 to 10"}},
 		{"misspelt field", edit("hybrid-cloud:vpn", func(m map[string]any) { m["localCidr"] = "192.168.0.0/20" }),
 			[]string{"hybrid-cloud:vpn", `unknown field "localCidr"`}},
+		{"field in the wrong case", edit("hybrid-cloud:webNodes", func(m map[string]any) {
+			seoul := m["seoul"].(map[string]any)
+			seoul["instancetype"] = seoul["instanceType"]
+			delete(seoul, "instanceType")
+		}), []string{"hybrid-cloud:webNodes.seoul.instancetype", `did you mean "instanceType"`}},
 		{"public IP that is private", edit("hybrid-cloud:vpn", func(m map[string]any) { m["customerGatewayIp"] = "10.0.0.1" }),
 			[]string{"hybrid-cloud:vpn.customerGatewayIp", "not a public IPv4"}},
 	}

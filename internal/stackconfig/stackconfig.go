@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 
@@ -116,6 +117,13 @@ func readObject(cfg *config.Config, key string, into any) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(into); err != nil {
 		return fmt.Errorf("%s: %v", full, err)
+	}
+	var generic any
+	if err := json.Unmarshal([]byte(raw), &generic); err != nil {
+		return fmt.Errorf("%s: %v", full, err)
+	}
+	if problems := misspelt(full, generic, reflect.TypeOf(into)); len(problems) > 0 {
+		return errors.New(strings.Join(problems, "\n"))
 	}
 	return nil
 }
