@@ -2,6 +2,7 @@ package gslb
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/hybridlab/hybrid-cloud/internal/validate"
 )
@@ -33,21 +34,75 @@ type HealthCheck struct {
 	FailureThreshold int `json:"failureThreshold"`
 }
 
-var zoneNamePattern = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+// Fully qualified names of the records, "<record>.<zone>".
+func (c Config) seoulFQDN() string    { return c.SeoulRecord + "." + c.ZoneName }
+func (c Config) tokyoFQDN() string    { return c.TokyoRecord + "." + c.ZoneName }
+func (c Config) failoverFQDN() string { return c.FailoverRecord + "." + c.ZoneName }
+func (c Config) simpleFQDN() string   { return c.SimpleRecord + "." + c.ZoneName }
+
+var (
+	zoneNamePattern = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	// A record name is one DNS label inside the zone (ACM also needs it to
+	// be a valid host name, so no underscores or wildcards).
+	labelPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	// ALB and target group names: at most 32 alphanumerics or hyphens, not
+	// beginning or ending with a hyphen (Elastic Load Balancing's rule).
+	elbNamePattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$`)
+	// EC2's characters for a VPC security group name, up to 255 of them.
+	sgNamePattern = regexp.MustCompile(`^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{1,255}$`)
+)
+
+// maxFQDN is the longest domain name in text form (RFC 1035's 255 octets on
+// the wire, less the length octets).
+const maxFQDN = 253
 
 // Validate checks the section.
 func (c Config) Validate() error {
 	p := validate.Section("gslb")
-	p.Match("zoneName", c.ZoneName, zoneNamePattern, "a DNS zone such as seojun.shop, lower case, no trailing dot")
-	for field, v := range map[string]string{
-		"seoulRecord": c.SeoulRecord, "tokyoRecord": c.TokyoRecord,
-		"failoverRecord": c.FailoverRecord, "simpleRecord": c.SimpleRecord,
-		"seoulAlbName": c.SeoulAlbName, "tokyoAlbName": c.TokyoAlbName,
-		"seoulTargetGroupName": c.SeoulTargetGroupName, "tokyoTargetGroupName": c.TokyoTargetGroupName,
-		"securityGroupName": c.SecurityGroupName,
-	} {
-		p.Required(field, v, "see the README's configuration table")
+	zoneOK := p.Required("zoneName", c.ZoneName, "the Route 53 public hosted zone, e.g. seojun.shop") &&
+		p.Match("zoneName", c.ZoneName, zoneNamePattern, "a DNS zone such as seojun.shop, lower case, no trailing dot")
+
+	records := []struct{ field, value string }{
+		{"seoulRecord", c.SeoulRecord}, {"tokyoRecord", c.TokyoRecord},
+		{"failoverRecord", c.FailoverRecord}, {"simpleRecord", c.SimpleRecord},
 	}
+	seen := map[string]string{}
+	for _, r := range records {
+		if !p.Required(r.field, r.value, "a record name inside the zone, e.g. gslb") ||
+			!p.Match(r.field, r.value, labelPattern, "one lower-case DNS label inside the zone: a-z, 0-9 and inner hyphens, at most 63 characters") {
+			continue
+		}
+		// Each name carries different records (aliases, a failover pair, a
+		// plain A set); Route 53 refuses to mix them under one name.
+		if other, dup := seen[r.value]; dup {
+			p.Addf(r.field, "%q is also %s; each record needs a name of its own", r.value, p.Key(other))
+			continue
+		}
+		seen[r.value] = r.field
+		if zoneOK && len(r.value)+1+len(c.ZoneName) > maxFQDN {
+			p.Addf(r.field, "%s.%s is longer than %d characters", r.value, c.ZoneName, maxFQDN)
+		}
+	}
+
+	for _, n := range []struct{ field, value, what string }{
+		{"seoulAlbName", c.SeoulAlbName, "load balancer"}, {"tokyoAlbName", c.TokyoAlbName, "load balancer"},
+		{"seoulTargetGroupName", c.SeoulTargetGroupName, "target group"}, {"tokyoTargetGroupName", c.TokyoTargetGroupName, "target group"},
+	} {
+		if !p.Required(n.field, n.value, "the "+n.what+"'s name, e.g. seoul-alb") ||
+			!p.Match(n.field, n.value, elbNamePattern, "an Elastic Load Balancing name: 1 to 32 letters, digits or hyphens, not beginning or ending with a hyphen") {
+			continue
+		}
+		if n.what == "load balancer" && strings.HasPrefix(n.value, "internal-") {
+			p.Addf(n.field, "%q is not allowed (a load balancer name must not begin with internal-)", n.value)
+		}
+	}
+
+	if p.Required("securityGroupName", c.SecurityGroupName, "the ALBs' security group name, e.g. SG-ALB") &&
+		p.Match("securityGroupName", c.SecurityGroupName, sgNamePattern, "up to 255 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*") &&
+		strings.HasPrefix(c.SecurityGroupName, "sg-") {
+		p.Addf("securityGroupName", "%q is not allowed (EC2 reserves names beginning with sg-; SG-ALB is fine)", c.SecurityGroupName)
+	}
+
 	if c.HealthCheck.IntervalSeconds != 10 && c.HealthCheck.IntervalSeconds != 30 {
 		p.Addf("healthCheck.intervalSeconds", "%d is not allowed (Route 53 takes 10 or 30)", c.HealthCheck.IntervalSeconds)
 	}

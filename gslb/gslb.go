@@ -27,7 +27,9 @@ type Site struct {
 
 // FailoverArgs configures NewFailover.
 type FailoverArgs struct {
-	Config     Config
+	Config Config
+	// Primary is Seoul (seoul-alb, health check active); Secondary is Tokyo.
+	// Route 53 is global and is reached through the primary's provider.
 	Primary    Site
 	Secondary  Site
 	WebNodeIPs []pulumi.StringOutput
@@ -42,25 +44,92 @@ type Failover struct {
 	FQDN                   pulumi.StringOutput
 	PrimaryHealthCheckID   pulumi.StringOutput
 	SecondaryHealthCheckID pulumi.StringOutput
-	CertificateArns        pulumi.StringArrayOutput
-	// WorstCaseFailoverSeconds is detection time plus the alias TTL.
+	// CertificateArns are the primary's and the secondary's certificates,
+	// known once ACM has issued them.
+	CertificateArns pulumi.StringArrayOutput
+	// WorstCaseFailoverSeconds is detection time plus the alias TTL; see
+	// WorstCaseFailover for the parts.
 	WorstCaseFailoverSeconds int
 }
 
-// NewFailover declares global failover. TODO(gslb issue): declare the resources.
+// NewFailover declares, per region, an ACM certificate and an ALB in front of
+// that region's HAProxy, and in Route 53 the validation records, an alias
+// name and a health check per ALB, the failover pair and the simple record.
 func NewFailover(ctx *pulumi.Context, name string, args *FailoverArgs, opts ...pulumi.ResourceOption) (*Failover, error) {
-	if err := args.Config.Validate(); err != nil {
+	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("gslb %s: %w", name, err)
 	}
+	c := args.Config
 	f := &Failover{}
 	if err := ctx.RegisterComponentResource(FailoverType, name, f, opts...); err != nil {
 		return nil, err
 	}
-	empty := pulumi.String("").ToStringOutput()
-	f.PrimaryAlbDNSName, f.SecondaryAlbDNSName, f.FQDN = empty, empty, empty
-	f.PrimaryHealthCheckID, f.SecondaryHealthCheckID = empty, empty
-	f.CertificateArns = pulumi.StringArray{}.ToStringArrayOutput()
-	if err := ctx.RegisterResourceOutputs(f, pulumi.Map{}); err != nil {
+
+	zone, err := lookupZone(ctx, f, c.ZoneName, args.Primary.Provider)
+	if err != nil {
+		return nil, fmt.Errorf("gslb %s: hosted zone %s: %w", name, c.ZoneName, err)
+	}
+
+	specs := []certSpec{
+		{role: "seoul", site: args.Primary, domains: []string{c.seoulFQDN(), c.failoverFQDN()}},
+		{role: "tokyo", site: args.Secondary, domains: []string{c.tokyoFQDN(), c.failoverFQDN()}},
+	}
+	validations, err := newCertificates(ctx, f, name, zone, specs)
+	if err != nil {
+		return nil, fmt.Errorf("gslb %s: %w", name, err)
+	}
+
+	seoulALB, err := newALB(ctx, f, name, albArgs{
+		role: "seoul", site: args.Primary, albName: c.SeoulAlbName, targetGroup: c.SeoulTargetGroupName,
+		securityGroup: c.SecurityGroupName, certificateArn: validations[0].CertificateArn,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("gslb %s: %s: %w", name, args.Primary.Region, err)
+	}
+	tokyoALB, err := newALB(ctx, f, name, albArgs{
+		role: "tokyo", site: args.Secondary, albName: c.TokyoAlbName, targetGroup: c.TokyoTargetGroupName,
+		securityGroup: c.SecurityGroupName, certificateArn: validations[1].CertificateArn,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("gslb %s: %s: %w", name, args.Secondary.Region, err)
+	}
+
+	active, primary, err := newSiteDNS(ctx, f, name, zone, c, args.Primary.HealthPath, dnsSite{
+		role: "seoul", fqdn: c.seoulFQDN(), alb: seoulALB,
+		checkName: PrimaryHealthCheckName, setID: PrimarySetID, failover: "PRIMARY",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("gslb %s: %w", name, err)
+	}
+	passive, _, err := newSiteDNS(ctx, f, name, zone, c, args.Secondary.HealthPath, dnsSite{
+		role: "tokyo", fqdn: c.tokyoFQDN(), alb: tokyoALB,
+		checkName: SecondaryHealthCheckName, setID: SecondarySetID, failover: "SECONDARY",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("gslb %s: %w", name, err)
+	}
+	simple, err := newSimpleRecord(ctx, f, name, zone, c.simpleFQDN(), args.WebNodeIPs)
+	if err != nil {
+		return nil, fmt.Errorf("gslb %s: %w", name, err)
+	}
+
+	f.PrimaryAlbDNSName = seoulALB.lb.DnsName
+	f.SecondaryAlbDNSName = tokyoALB.lb.DnsName
+	f.FQDN = primary.Fqdn
+	f.PrimaryHealthCheckID = active.ID().ToStringOutput()
+	f.SecondaryHealthCheckID = passive.ID().ToStringOutput()
+	f.CertificateArns = pulumi.StringArray{validations[0].CertificateArn, validations[1].CertificateArn}.ToStringArrayOutput()
+	f.WorstCaseFailoverSeconds = WorstCaseFailover(c.HealthCheck).Total
+	if err := ctx.RegisterResourceOutputs(f, pulumi.Map{
+		"primaryAlbDnsName":        f.PrimaryAlbDNSName,
+		"secondaryAlbDnsName":      f.SecondaryAlbDNSName,
+		"fqdn":                     f.FQDN,
+		"simpleFqdn":               simple.Fqdn,
+		"primaryHealthCheckId":     f.PrimaryHealthCheckID,
+		"secondaryHealthCheckId":   f.SecondaryHealthCheckID,
+		"certificateArns":          f.CertificateArns,
+		"worstCaseFailoverSeconds": pulumi.Int(f.WorstCaseFailoverSeconds),
+	}); err != nil {
 		return nil, fmt.Errorf("gslb %s: outputs: %w", name, err)
 	}
 	return f, nil

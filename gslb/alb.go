@@ -1,0 +1,190 @@
+package gslb
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// TLSPolicy is the HTTPS listeners' security policy: TLS 1.3 and 1.2 with
+// forward-secret ciphers only. A TLS 1.3-only policy would lock out Route
+// 53's HTTPS health checkers, which speak TLS up to 1.2.
+const TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+// Target group health check on HAProxy's monitor URI, quicker than the
+// defaults (30 s x 3) so that evaluate-target-health on the failover record
+// sees a dead HAProxy within about 20 s.
+const (
+	targetHealthInterval = 10
+	targetHealthTimeout  = 5
+	targetHealthyCount   = 2
+	targetUnhealthyCount = 2
+	targetPort           = 80
+	httpsPort, httpPort  = 443, 80
+	targetHealthMatcher  = "200"
+	redirectStatus       = "HTTP_301"
+	loadBalancerType     = "application"
+	// idleTimeout stays below HAProxy's client and keep-alive timeouts
+	// (75 s), so the ALB never reuses a connection HAProxy is closing.
+	idleTimeout           = 60
+	targetGroupTargetType = "instance"
+)
+
+// albArgs is one region's load balancer.
+type albArgs struct {
+	role           string
+	site           Site
+	albName        string
+	targetGroup    string
+	securityGroup  string
+	certificateArn pulumi.StringInput
+}
+
+// alb is what the DNS side needs of a load balancer.
+type alb struct {
+	lb    *lb.LoadBalancer
+	https *lb.Listener
+}
+
+// newALB declares, in the site's region: the ALB's security group (80/443
+// in, port 80 out to HAProxy only), the rule that lets that group into
+// HAProxy's group on port 80, the ALB in the site's subnets, the target group
+// with the HAProxy instance, an HTTPS listener with the validated
+// certificate and an HTTP listener that redirects to it.
+func newALB(ctx *pulumi.Context, parent pulumi.Resource, name string, a albArgs) (*alb, error) {
+	opts := []pulumi.ResourceOption{pulumi.Parent(parent), pulumi.Provider(a.site.Provider)}
+	name = name + "-" + a.role
+
+	sg, err := ec2.NewSecurityGroup(ctx, name+"-sg", &ec2.SecurityGroupArgs{
+		Name:        pulumi.String(a.securityGroup),
+		Description: pulumi.String(a.securityGroup + ": HTTP/HTTPS from anywhere to " + a.albName),
+		VpcId:       a.site.Placement.VpcID,
+		Tags:        pulumi.StringMap{"Name": pulumi.String(a.securityGroup)},
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("security group %s: %w", a.securityGroup, err)
+	}
+	// Rules are resources of their own, so that neither this group nor
+	// HAProxy's (owned by another component) rewrites the other's rules.
+	for _, port := range []int{httpPort, httpsPort} {
+		_, err := vpc.NewSecurityGroupIngressRule(ctx, fmt.Sprintf("%s-sg-in-%d", name, port), &vpc.SecurityGroupIngressRuleArgs{
+			SecurityGroupId: sg.ID(),
+			Description:     pulumi.String(fmt.Sprintf("Clients and Route 53 health checkers on %d", port)),
+			IpProtocol:      pulumi.String("tcp"),
+			FromPort:        pulumi.Int(port),
+			ToPort:          pulumi.Int(port),
+			CidrIpv4:        pulumi.String("0.0.0.0/0"),
+		}, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("security group %s ingress %d: %w", a.securityGroup, port, err)
+		}
+	}
+	_, err = vpc.NewSecurityGroupEgressRule(ctx, name+"-sg-out-target", &vpc.SecurityGroupEgressRuleArgs{
+		SecurityGroupId:           sg.ID(),
+		Description:               pulumi.String("Requests and health checks to HAProxy"),
+		IpProtocol:                pulumi.String("tcp"),
+		FromPort:                  pulumi.Int(targetPort),
+		ToPort:                    pulumi.Int(targetPort),
+		ReferencedSecurityGroupId: a.site.TargetSecurityGroupID,
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("security group %s egress: %w", a.securityGroup, err)
+	}
+	_, err = vpc.NewSecurityGroupIngressRule(ctx, name+"-target-from-alb", &vpc.SecurityGroupIngressRuleArgs{
+		SecurityGroupId:           a.site.TargetSecurityGroupID,
+		Description:               pulumi.String("HTTP from " + a.albName + " (" + a.securityGroup + ")"),
+		IpProtocol:                pulumi.String("tcp"),
+		FromPort:                  pulumi.Int(targetPort),
+		ToPort:                    pulumi.Int(targetPort),
+		ReferencedSecurityGroupId: sg.ID(),
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("HAProxy ingress from %s: %w", a.securityGroup, err)
+	}
+
+	subnets := pulumi.StringArray{}
+	for _, s := range a.site.Placement.SubnetIDs {
+		subnets = append(subnets, s)
+	}
+	balancer, err := lb.NewLoadBalancer(ctx, name+"-alb", &lb.LoadBalancerArgs{
+		Name:                    pulumi.String(a.albName),
+		LoadBalancerType:        pulumi.String(loadBalancerType),
+		Internal:                pulumi.Bool(false),
+		Subnets:                 subnets,
+		SecurityGroups:          pulumi.StringArray{sg.ID()},
+		DropInvalidHeaderFields: pulumi.Bool(true),
+		IdleTimeout:             pulumi.Int(idleTimeout),
+		Tags:                    pulumi.StringMap{"Name": pulumi.String(a.albName)},
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("load balancer %s: %w", a.albName, err)
+	}
+
+	tg, err := lb.NewTargetGroup(ctx, name+"-tg", &lb.TargetGroupArgs{
+		Name:       pulumi.String(a.targetGroup),
+		Port:       pulumi.Int(targetPort),
+		Protocol:   pulumi.String("HTTP"),
+		TargetType: pulumi.String(targetGroupTargetType),
+		VpcId:      a.site.Placement.VpcID,
+		HealthCheck: &lb.TargetGroupHealthCheckArgs{
+			Enabled:            pulumi.Bool(true),
+			Protocol:           pulumi.String("HTTP"),
+			Port:               pulumi.String("traffic-port"),
+			Path:               pulumi.String(a.site.HealthPath),
+			Matcher:            pulumi.String(targetHealthMatcher),
+			Interval:           pulumi.Int(targetHealthInterval),
+			Timeout:            pulumi.Int(targetHealthTimeout),
+			HealthyThreshold:   pulumi.Int(targetHealthyCount),
+			UnhealthyThreshold: pulumi.Int(targetUnhealthyCount),
+		},
+		Tags: pulumi.StringMap{"Name": pulumi.String(a.targetGroup)},
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("target group %s: %w", a.targetGroup, err)
+	}
+	_, err = lb.NewTargetGroupAttachment(ctx, name+"-tg-haproxy", &lb.TargetGroupAttachmentArgs{
+		TargetGroupArn: tg.Arn,
+		TargetId:       a.site.TargetInstanceID,
+		Port:           pulumi.Int(targetPort),
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("target group %s attachment: %w", a.targetGroup, err)
+	}
+
+	https, err := lb.NewListener(ctx, name+"-https", &lb.ListenerArgs{
+		LoadBalancerArn: balancer.Arn,
+		Port:            pulumi.Int(httpsPort),
+		Protocol:        pulumi.String("HTTPS"),
+		SslPolicy:       pulumi.String(TLSPolicy),
+		// The validation's ARN, not the certificate's: the listener waits
+		// until ACM has issued the certificate.
+		CertificateArn: a.certificateArn,
+		DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
+			Type:           pulumi.String("forward"),
+			TargetGroupArn: tg.Arn,
+		}},
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("load balancer %s https listener: %w", a.albName, err)
+	}
+	_, err = lb.NewListener(ctx, name+"-http", &lb.ListenerArgs{
+		LoadBalancerArn: balancer.Arn,
+		Port:            pulumi.Int(httpPort),
+		Protocol:        pulumi.String("HTTP"),
+		DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
+			Type: pulumi.String("redirect"),
+			Redirect: &lb.ListenerDefaultActionRedirectArgs{
+				Protocol:   pulumi.String("HTTPS"),
+				Port:       pulumi.String(fmt.Sprint(httpsPort)),
+				StatusCode: pulumi.String(redirectStatus),
+			},
+		}},
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("load balancer %s http listener: %w", a.albName, err)
+	}
+	return &alb{lb: balancer, https: https}, nil
+}

@@ -1,0 +1,80 @@
+package gslb
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/hybridlab/hybrid-cloud/internal/mockengine"
+)
+
+func TestDevStackConfigIsTheNotesAndValid(t *testing.T) {
+	t.Parallel()
+	_, cfg, err := mockengine.LoadStackConfig("..", "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c Config
+	dec := json.NewDecoder(strings.NewReader(cfg.Values["hybrid-cloud:gslb"]))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		t.Fatal(err)
+	}
+	if c != devConfig() {
+		t.Errorf("Pulumi.dev.yaml gslb = %+v\nwant the note's %+v", c, devConfig())
+	}
+	if err := c.Validate(); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
+	t.Parallel()
+	err := Config{HealthCheck: HealthCheck{IntervalSeconds: 20}}.Validate()
+	if err == nil {
+		t.Fatal("empty config is valid")
+	}
+	for _, key := range []string{
+		"zoneName", "seoulRecord", "tokyoRecord", "failoverRecord", "simpleRecord",
+		"seoulAlbName", "tokyoAlbName", "seoulTargetGroupName", "tokyoTargetGroupName",
+		"securityGroupName", "healthCheck.intervalSeconds", "healthCheck.failureThreshold",
+	} {
+		if !strings.Contains(err.Error(), "hybrid-cloud:gslb."+key+":") {
+			t.Errorf("error does not name hybrid-cloud:gslb.%s:\n%v", key, err)
+		}
+	}
+}
+
+func TestValidateAcceptsWhatAWSAllows(t *testing.T) {
+	t.Parallel()
+	cases := map[string]func(c *Config){
+		"fast checks, threshold 10": func(c *Config) { c.HealthCheck = HealthCheck{IntervalSeconds: 10, FailureThreshold: 10} },
+		"32-character ALB name":     func(c *Config) { c.SeoulAlbName = strings.Repeat("a", 32) },
+		"single-character names":    func(c *Config) { c.TokyoTargetGroupName, c.SimpleRecord = "t", "w" },
+		"sub-zone":                  func(c *Config) { c.ZoneName = "lab.seojun.shop" },
+		"63-character label":        func(c *Config) { c.FailoverRecord = strings.Repeat("g", 63) },
+		"security group with space": func(c *Config) { c.SecurityGroupName = "SG ALB (web)" },
+	}
+	for name, change := range cases {
+		c := devConfig()
+		change(&c)
+		if err := c.Validate(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestValidateRefusesNamesTooLongForDNS(t *testing.T) {
+	t.Parallel()
+	c := devConfig()
+	// 4 labels of 62 + dots = 251 characters: a valid zone, but
+	// seoul.<zone> has 257.
+	c.ZoneName = strings.Join([]string{strings.Repeat("a", 62), strings.Repeat("b", 62), strings.Repeat("c", 62), strings.Repeat("d", 62)}, ".")
+	if err := (Config{ZoneName: c.ZoneName}).Validate(); err != nil && strings.Contains(err.Error(), "gslb.zoneName") {
+		t.Fatalf("the zone alone should be valid: %v", err)
+	}
+	err := c.Validate()
+	if err == nil || !strings.Contains(err.Error(), "hybrid-cloud:gslb.seoulRecord") || !strings.Contains(err.Error(), "253") {
+		t.Errorf("want seoulRecord too long, got %v", err)
+	}
+}

@@ -1,0 +1,94 @@
+package gslb
+
+import (
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/hybridlab/hybrid-cloud/internal/mockengine"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// depRecorder is the mock engine plus what the SDK told the engine each
+// resource waits for. Values alone cannot show some wiring: a certificate
+// validation echoes its certificate's ARN, so a listener fed the
+// certificate's ARN directly would look the same but not wait for issuance.
+type depRecorder struct {
+	*mockengine.Engine
+	mu        sync.Mutex
+	props     map[string]map[string][]string // resource name -> property -> URNs
+	dependsOn map[string][]string            // resource name -> every URN it waits for
+}
+
+func (d *depRecorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	if rpc := args.RegisterRPC; rpc != nil {
+		props := map[string][]string{}
+		for k, v := range rpc.GetPropertyDependencies() {
+			props[k] = v.GetUrns()
+		}
+		d.mu.Lock()
+		d.props[args.Name] = props
+		d.dependsOn[args.Name] = rpc.GetDependencies()
+		d.mu.Unlock()
+	}
+	return d.Engine.NewResource(args)
+}
+
+func TestResourcesWaitForWhatTheyReference(t *testing.T) {
+	t.Parallel()
+	d := &depRecorder{
+		Engine:    mockengine.New("hybrid-cloud", "dev"),
+		props:     map[string]map[string][]string{},
+		dependsOn: map[string][]string{},
+	}
+	if err := pulumi.RunErr(failoverProgram(devConfig()), pulumi.WithMocks("hybrid-cloud", "dev", d)); err != nil {
+		t.Fatal(err)
+	}
+	urn := func(typ, name string) string { return must(t, d.Engine, typ, name).URN }
+	cases := []struct {
+		name, property string // property "" means the resource as a whole
+		waitsFor       []string
+	}{
+		// The HTTPS listener gets its certificate only once ACM has issued it.
+		{"gslb-seoul-https", "certificateArn", []string{urn(validationType, "gslb-seoul-cert-validation")}},
+		{"gslb-tokyo-https", "certificateArn", []string{urn(validationType, "gslb-tokyo-cert-validation")}},
+		// Each validation waits for the records of its own names, the shared one included.
+		{"gslb-seoul-cert-validation", "validationRecordFqdns", []string{
+			urn(recordType, "gslb-validation-seoul"), urn(recordType, "gslb-validation-gslb")}},
+		{"gslb-tokyo-cert-validation", "validationRecordFqdns", []string{
+			urn(recordType, "gslb-validation-tokyo"), urn(recordType, "gslb-validation-gslb")}},
+		{"gslb-seoul-cert-validation", "certificateArn", []string{urn(certType, "gslb-seoul-cert")}},
+		{"gslb-tokyo-cert-validation", "certificateArn", []string{urn(certType, "gslb-tokyo-cert")}},
+		// The records read ACM's answer from the certificate.
+		{"gslb-validation-seoul", "name", []string{urn(certType, "gslb-seoul-cert")}},
+		{"gslb-validation-tokyo", "name", []string{urn(certType, "gslb-tokyo-cert")}},
+		{"gslb-validation-gslb", "records", []string{urn(certType, "gslb-seoul-cert")}},
+		{"gslb-seoul-tg-haproxy", "targetGroupArn", []string{urn(tgType, "gslb-seoul-tg")}},
+		{"gslb-tokyo-tg-haproxy", "targetGroupArn", []string{urn(tgType, "gslb-tokyo-tg")}},
+		{"gslb-seoul-failover", "healthCheckId", []string{urn(healthType, "gslb-seoul-health")}},
+		{"gslb-tokyo-failover", "healthCheckId", []string{urn(healthType, "gslb-tokyo-health")}},
+		{"gslb-seoul-failover", "aliases", []string{urn(albType, "gslb-seoul-alb")}},
+		{"gslb-tokyo-failover", "aliases", []string{urn(albType, "gslb-tokyo-alb")}},
+		// Health checks start probing once their name and listener exist.
+		{"gslb-seoul-health", "", []string{urn(recordType, "gslb-seoul-alias"), urn(listenerType, "gslb-seoul-https")}},
+		{"gslb-tokyo-health", "", []string{urn(recordType, "gslb-tokyo-alias"), urn(listenerType, "gslb-tokyo-https")}},
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, tc := range cases {
+		got := d.dependsOn[tc.name]
+		if tc.property != "" {
+			got = d.props[tc.name][tc.property]
+		}
+		for _, w := range tc.waitsFor {
+			if !slices.Contains(got, w) {
+				t.Errorf("%s %s does not wait for %s (waits for %v)", tc.name, tc.property, w, got)
+			}
+		}
+	}
+	// And not for the other region's: a listener never gets a certificate of another region.
+	if slices.Contains(d.props["gslb-tokyo-https"]["certificateArn"], urn(validationType, "gslb-seoul-cert-validation")) {
+		t.Error("Tokyo's listener waits for Seoul's certificate")
+	}
+}

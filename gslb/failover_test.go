@@ -1,0 +1,622 @@
+package gslb
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hybridlab/hybrid-cloud/internal/mockengine"
+	"github.com/hybridlab/hybrid-cloud/network"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+const (
+	certType       = "aws:acm/certificate:Certificate"
+	validationType = "aws:acm/certificateValidation:CertificateValidation"
+	recordType     = "aws:route53/record:Record"
+	healthType     = "aws:route53/healthCheck:HealthCheck"
+	albType        = "aws:lb/loadBalancer:LoadBalancer"
+	tgType         = "aws:lb/targetGroup:TargetGroup"
+	attachType     = "aws:lb/targetGroupAttachment:TargetGroupAttachment"
+	listenerType   = "aws:lb/listener:Listener"
+	sgType         = "aws:ec2/securityGroup:SecurityGroup"
+	ingressType    = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	egressType     = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+	getZoneToken   = "aws:route53/getZone:getZone"
+
+	seoulRegion = "ap-northeast-2"
+	tokyoRegion = "ap-northeast-1"
+	healthPath  = "/healthz"
+)
+
+// The HAProxy side as the haproxy component would hand it over.
+var (
+	haproxyInstance = map[string]string{"seoul": "i-haseoul", "tokyo": "i-hatokyo"}
+	haproxySG       = map[string]string{"seoul": "sg-haseoul", "tokyo": "sg-hatokyo"}
+	vpcs            = map[string]string{"seoul": "vpc-my", "tokyo": "vpc-default"}
+	subnets         = map[string][]string{"seoul": {"subnet-2a", "subnet-2c"}, "tokyo": {"subnet-1a", "subnet-1c"}}
+	webIPs          = []string{"192.0.2.11", "198.51.100.12", "203.0.113.13", "192.0.2.14"}
+)
+
+// devConfig is the note's gslb section (Pulumi.dev.yaml).
+func devConfig() Config {
+	return Config{
+		ZoneName: "seojun.shop", SeoulRecord: "seoul", TokyoRecord: "tokyo", FailoverRecord: "gslb", SimpleRecord: "www",
+		SeoulAlbName: "seoul-alb", TokyoAlbName: "tokyo-alb",
+		SeoulTargetGroupName: "TG-Seoul", TokyoTargetGroupName: "TG-TOKYO", SecurityGroupName: "SG-ALB",
+		HealthCheck: HealthCheck{IntervalSeconds: 30, FailureThreshold: 1},
+	}
+}
+
+// failoverProgram runs NewFailover with a Seoul and a Tokyo provider and
+// exports the Failover's fields as stack outputs.
+func failoverProgram(c Config) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		str := func(s string) pulumi.StringOutput {
+			o, resolve, _ := ctx.NewOutput()
+			resolve(s)
+			return o.ApplyT(func(v any) string { return v.(string) }).(pulumi.StringOutput)
+		}
+		site := func(role, region string) (Site, error) {
+			p, err := aws.NewProvider(ctx, "aws-"+region, &aws.ProviderArgs{Region: pulumi.String(region)})
+			if err != nil {
+				return Site{}, err
+			}
+			s := Site{
+				Region: region, Provider: p, HealthPath: healthPath,
+				Placement:             network.Placement{VpcID: str(vpcs[role])},
+				TargetInstanceID:      str(haproxyInstance[role]),
+				TargetSecurityGroupID: str(haproxySG[role]),
+			}
+			for _, id := range subnets[role] {
+				s.Placement.SubnetIDs = append(s.Placement.SubnetIDs, str(id))
+			}
+			return s, nil
+		}
+		seoul, err := site("seoul", seoulRegion)
+		if err != nil {
+			return err
+		}
+		tokyo, err := site("tokyo", tokyoRegion)
+		if err != nil {
+			return err
+		}
+		var ips []pulumi.StringOutput
+		for _, ip := range webIPs {
+			ips = append(ips, str(ip))
+		}
+		f, err := NewFailover(ctx, "gslb", &FailoverArgs{Config: c, Primary: seoul, Secondary: tokyo, WebNodeIPs: ips})
+		if err != nil {
+			return err
+		}
+		ctx.Export("seoulAlbDnsName", f.PrimaryAlbDNSName)
+		ctx.Export("tokyoAlbDnsName", f.SecondaryAlbDNSName)
+		ctx.Export("gslbFqdn", f.FQDN)
+		ctx.Export("activeHealthCheckId", f.PrimaryHealthCheckID)
+		ctx.Export("passiveHealthCheckId", f.SecondaryHealthCheckID)
+		ctx.Export("certificateArns", f.CertificateArns)
+		ctx.Export("failoverWorstCaseSeconds", pulumi.Int(f.WorstCaseFailoverSeconds))
+		return nil
+	}
+}
+
+func runFailover(t *testing.T, c Config) (*mockengine.Engine, error) {
+	t.Helper()
+	e := mockengine.New("hybrid-cloud", "dev")
+	return e, e.Run(failoverProgram(c), mockengine.Config{})
+}
+
+func mustRun(t *testing.T) *mockengine.Engine {
+	t.Helper()
+	e, err := runFailover(t, devConfig())
+	if err != nil {
+		t.Fatalf("NewFailover: %v", err)
+	}
+	return e
+}
+
+// get follows a path of object keys and array indexes ("0") into m.
+func get(m resource.PropertyMap, path ...string) resource.PropertyValue {
+	v := resource.NewObjectProperty(m)
+	for _, k := range path {
+		switch {
+		case v.IsObject():
+			v = v.ObjectValue()[resource.PropertyKey(k)]
+		case v.IsArray():
+			var i int
+			if _, err := fmt.Sscan(k, &i); err != nil || i >= len(v.ArrayValue()) {
+				return resource.NewNullProperty()
+			}
+			v = v.ArrayValue()[i]
+		default:
+			return resource.NewNullProperty()
+		}
+	}
+	return v
+}
+
+// val renders a property for comparison: strings as they are, numbers and
+// bools with fmt, arrays as [a b].
+func val(m resource.PropertyMap, path ...string) string {
+	v := get(m, path...)
+	switch {
+	case v.IsString():
+		return v.StringValue()
+	case v.IsNumber():
+		return fmt.Sprint(v.NumberValue())
+	case v.IsBool():
+		return fmt.Sprint(v.BoolValue())
+	case v.IsArray():
+		var parts []string
+		for _, x := range v.ArrayValue() {
+			parts = append(parts, val(resource.PropertyMap{"x": x}, "x"))
+		}
+		return "[" + strings.Join(parts, " ") + "]"
+	case v.IsNull():
+		return "<unset>"
+	}
+	return v.String()
+}
+
+// must finds a resource or stops the test.
+func must(t *testing.T, e *mockengine.Engine, typ, name string) *mockengine.Resource {
+	t.Helper()
+	r := e.Find(typ, name)
+	if r == nil {
+		var names []string
+		for _, x := range e.OfType(typ) {
+			names = append(names, x.Name)
+		}
+		t.Fatalf("no %s %q (have %v)", typ, name, names)
+	}
+	return r
+}
+
+type want map[string]string
+
+// check compares inputs at dotted paths ("healthCheck.path", "aliases.0.name").
+func check(t *testing.T, r *mockengine.Resource, w want) {
+	t.Helper()
+	keys := make([]string, 0, len(w))
+	for k := range w {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if got := val(r.Inputs, strings.Split(k, ".")...); got != w[k] {
+			t.Errorf("%s %s: %s = %q, want %q", r.Type, r.Name, k, got, w[k])
+		}
+	}
+}
+
+func TestEveryResourceIsInItsRegionUnderTheComponent(t *testing.T) {
+	t.Parallel()
+	e := mustRun(t)
+	component := must(t, e, FailoverType, "gslb")
+	cases := []struct{ typ, name, region string }{
+		{certType, "gslb-seoul-cert", seoulRegion},
+		{certType, "gslb-tokyo-cert", tokyoRegion},
+		{validationType, "gslb-seoul-cert-validation", seoulRegion},
+		{validationType, "gslb-tokyo-cert-validation", tokyoRegion},
+		{sgType, "gslb-seoul-sg", seoulRegion},
+		{sgType, "gslb-tokyo-sg", tokyoRegion},
+		{ingressType, "gslb-seoul-sg-in-80", seoulRegion},
+		{ingressType, "gslb-seoul-sg-in-443", seoulRegion},
+		{ingressType, "gslb-tokyo-sg-in-80", tokyoRegion},
+		{ingressType, "gslb-tokyo-sg-in-443", tokyoRegion},
+		{egressType, "gslb-seoul-sg-out-target", seoulRegion},
+		{egressType, "gslb-tokyo-sg-out-target", tokyoRegion},
+		{ingressType, "gslb-seoul-target-from-alb", seoulRegion},
+		{ingressType, "gslb-tokyo-target-from-alb", tokyoRegion},
+		{albType, "gslb-seoul-alb", seoulRegion},
+		{albType, "gslb-tokyo-alb", tokyoRegion},
+		{tgType, "gslb-seoul-tg", seoulRegion},
+		{tgType, "gslb-tokyo-tg", tokyoRegion},
+		{attachType, "gslb-seoul-tg-haproxy", seoulRegion},
+		{attachType, "gslb-tokyo-tg-haproxy", tokyoRegion},
+		{listenerType, "gslb-seoul-https", seoulRegion},
+		{listenerType, "gslb-seoul-http", seoulRegion},
+		{listenerType, "gslb-tokyo-https", tokyoRegion},
+		{listenerType, "gslb-tokyo-http", tokyoRegion},
+		// Route 53 is global; it goes through the primary's provider.
+		{recordType, "gslb-validation-seoul", seoulRegion},
+		{recordType, "gslb-validation-tokyo", seoulRegion},
+		{recordType, "gslb-validation-gslb", seoulRegion},
+		{recordType, "gslb-seoul-alias", seoulRegion},
+		{recordType, "gslb-tokyo-alias", seoulRegion},
+		{recordType, "gslb-seoul-failover", seoulRegion},
+		{recordType, "gslb-tokyo-failover", seoulRegion},
+		{recordType, "gslb-simple", seoulRegion},
+		{healthType, "gslb-seoul-health", seoulRegion},
+		{healthType, "gslb-tokyo-health", seoulRegion},
+	}
+	for _, tc := range cases {
+		r := e.Find(tc.typ, tc.name)
+		if r == nil {
+			t.Errorf("no %s %s", tc.typ, tc.name)
+			continue
+		}
+		if got := e.Region(r); got != tc.region {
+			t.Errorf("%s %s: region %q, want %q", tc.typ, tc.name, got, tc.region)
+		}
+		if p := e.ParentOf(r); p == nil || p.URN != component.URN {
+			t.Errorf("%s %s: parent is not the Failover component", tc.typ, tc.name)
+		}
+	}
+	// Nothing more than the table: a stray resource would go unchecked.
+	custom := 0
+	for _, r := range e.Resources() {
+		if r.Custom && !strings.HasPrefix(r.Type, "pulumi:providers:") {
+			custom++
+		}
+	}
+	if custom != len(cases) {
+		t.Errorf("%d resources registered, the table lists %d", custom, len(cases))
+	}
+}
+
+func TestZoneIsLookedUpByNameThroughThePrimaryProvider(t *testing.T) {
+	t.Parallel()
+	e := mustRun(t)
+	var lookups []mockengine.Invoke
+	for _, inv := range e.Invokes() {
+		if inv.Token == getZoneToken {
+			lookups = append(lookups, inv)
+		}
+	}
+	if len(lookups) != 1 {
+		t.Fatalf("%d zone lookups, want 1", len(lookups))
+	}
+	inv := lookups[0]
+	if val(inv.Args, "name") != "seojun.shop" || val(inv.Args, "privateZone") != "false" {
+		t.Errorf("zone lookup args %v, want name seojun.shop, privateZone false", inv.Args)
+	}
+	if p := e.ByURN(inv.Provider); p == nil || val(p.Inputs, "region") != seoulRegion {
+		t.Errorf("zone lookup went through %q, want the %s provider", inv.Provider, seoulRegion)
+	}
+	zoneID := val(must(t, e, recordType, "gslb-simple").Inputs, "zoneId")
+	if zoneID == "" || zoneID == "<unset>" {
+		t.Fatal("simple record has no zone id")
+	}
+	for _, r := range e.OfType(recordType) {
+		if got := val(r.Inputs, "zoneId"); got != zoneID {
+			t.Errorf("record %s in zone %q, want the looked-up %q", r.Name, got, zoneID)
+		}
+	}
+}
+
+func TestCertificatesCoverTheirRegionsNameAndTheFailoverName(t *testing.T) {
+	t.Parallel()
+	e := mustRun(t)
+	for _, tc := range []struct {
+		role, domain string
+		validated    []string
+	}{
+		{"seoul", "seoul.seojun.shop", []string{"gslb-validation-seoul", "gslb-validation-gslb"}},
+		{"tokyo", "tokyo.seojun.shop", []string{"gslb-validation-tokyo", "gslb-validation-gslb"}},
+	} {
+		cert := must(t, e, certType, "gslb-"+tc.role+"-cert")
+		check(t, cert, want{
+			"domainName":              tc.domain,
+			"subjectAlternativeNames": "[gslb.seojun.shop]",
+			"validationMethod":        "DNS",
+		})
+		v := must(t, e, validationType, "gslb-"+tc.role+"-cert-validation")
+		// The validation waits for this region's certificate...
+		check(t, v, want{"certificateArn": val(cert.Outputs, "arn")})
+		// ...and for the records of exactly the names it covers.
+		var fqdns []string
+		for _, rec := range tc.validated {
+			fqdns = append(fqdns, val(must(t, e, recordType, rec).Outputs, "fqdn"))
+		}
+		check(t, v, want{"validationRecordFqdns": "[" + strings.Join(fqdns, " ") + "]"})
+	}
+}
+
+func TestValidationRecordsAreACMsAndWrittenOncePerDomain(t *testing.T) {
+	t.Parallel()
+	e := mustRun(t)
+	// What ACM asked for, per domain, over both certificates.
+	asked := map[string]resource.PropertyValue{}
+	for _, cert := range e.OfType(certType) {
+		for _, o := range get(cert.Outputs, "domainValidationOptions").ArrayValue() {
+			d := o.ObjectValue()["domainName"].StringValue()
+			if prev, ok := asked[d]; ok && !prev.DeepEquals(o) {
+				t.Fatalf("mock: two regions ask different records for %s", d)
+			}
+			asked[d] = o
+		}
+	}
+	var validation []*mockengine.Resource
+	for _, r := range e.OfType(recordType) {
+		if strings.HasPrefix(r.Name, "gslb-validation-") {
+			validation = append(validation, r)
+		}
+	}
+	if len(validation) != len(asked) || len(asked) != 3 {
+		t.Fatalf("%d validation records for %d domains, want 3 and 3", len(validation), len(asked))
+	}
+	for _, r := range validation {
+		d := strings.TrimPrefix(r.Name, "gslb-validation-") + ".seojun.shop"
+		o, ok := asked[d]
+		if !ok {
+			t.Errorf("record %s validates a domain no certificate names", r.Name)
+			continue
+		}
+		opt := o.ObjectValue()
+		check(t, r, want{
+			"name":           opt["resourceRecordName"].StringValue(),
+			"type":           opt["resourceRecordType"].StringValue(),
+			"records":        "[" + opt["resourceRecordValue"].StringValue() + "]",
+			"ttl":            "60",
+			"allowOverwrite": "true",
+		})
+	}
+}
+
+func TestValidationDomainsNamesEachDomainOnce(t *testing.T) {
+	t.Parallel()
+	got := validationDomains([]certSpec{
+		{role: "seoul", domains: []string{"seoul.example.com", "gslb.example.com"}},
+		{role: "tokyo", domains: []string{"tokyo.example.com", "gslb.example.com", "seoul.example.com"}},
+	})
+	want := []validationDomain{{"seoul.example.com", 0}, {"gslb.example.com", 0}, {"tokyo.example.com", 1}}
+	if !slices.Equal(got, want) {
+		t.Errorf("validationDomains = %v, want %v", got, want)
+	}
+}
+
+func TestLoadBalancersSitInTheirSubnetsBehindSGALB(t *testing.T) {
+	t.Parallel()
+	e := mustRun(t)
+	for _, role := range []string{"seoul", "tokyo"} {
+		sg := must(t, e, sgType, "gslb-"+role+"-sg")
+		check(t, sg, want{"name": "SG-ALB", "vpcId": vpcs[role], "tags.Name": "SG-ALB"})
+		for _, port := range []string{"80", "443"} {
+			check(t, must(t, e, ingressType, "gslb-"+role+"-sg-in-"+port), want{
+				"securityGroupId": sg.ID, "ipProtocol": "tcp", "fromPort": port, "toPort": port, "cidrIpv4": "0.0.0.0/0",
+			})
+		}
+		check(t, must(t, e, egressType, "gslb-"+role+"-sg-out-target"), want{
+			"securityGroupId": sg.ID, "ipProtocol": "tcp", "fromPort": "80", "toPort": "80",
+			"referencedSecurityGroupId": haproxySG[role], "cidrIpv4": "<unset>",
+		})
+		// HAProxy's own group has no port 80; this rule is the only way in.
+		check(t, must(t, e, ingressType, "gslb-"+role+"-target-from-alb"), want{
+			"securityGroupId": haproxySG[role], "ipProtocol": "tcp", "fromPort": "80", "toPort": "80",
+			"referencedSecurityGroupId": sg.ID, "cidrIpv4": "<unset>",
+		})
+		check(t, must(t, e, albType, "gslb-"+role+"-alb"), want{
+			"name":                    role + "-alb",
+			"loadBalancerType":        "application",
+			"internal":                "false",
+			"subnets":                 "[" + strings.Join(subnets[role], " ") + "]",
+			"securityGroups":          "[" + sg.ID + "]",
+			"dropInvalidHeaderFields": "true",
+			// Below HAProxy's 75 s client timeout (haproxy/render.go).
+			"idleTimeout": "60",
+		})
+	}
+}
+
+func TestTargetGroupsCheckHAProxyAndHoldTheInstance(t *testing.T) {
+	t.Parallel()
+	e := mustRun(t)
+	for role, name := range map[string]string{"seoul": "TG-Seoul", "tokyo": "TG-TOKYO"} {
+		tg := must(t, e, tgType, "gslb-"+role+"-tg")
+		check(t, tg, want{
+			"name": name, "port": "80", "protocol": "HTTP", "targetType": "instance", "vpcId": vpcs[role],
+			"healthCheck.path": healthPath, "healthCheck.matcher": "200", "healthCheck.protocol": "HTTP",
+			"healthCheck.port": "traffic-port",
+		})
+		check(t, must(t, e, attachType, "gslb-"+role+"-tg-haproxy"), want{
+			"targetGroupArn": val(tg.Outputs, "arn"), "targetId": haproxyInstance[role], "port": "80",
+		})
+	}
+}
+
+func TestListenersServeTheValidatedCertificateAndRedirectHTTP(t *testing.T) {
+	t.Parallel()
+	e := mustRun(t)
+	for _, role := range []string{"seoul", "tokyo"} {
+		alb := must(t, e, albType, "gslb-"+role+"-alb")
+		cert := must(t, e, certType, "gslb-"+role+"-cert")
+		validation := must(t, e, validationType, "gslb-"+role+"-cert-validation")
+		tg := must(t, e, tgType, "gslb-"+role+"-tg")
+		https := must(t, e, listenerType, "gslb-"+role+"-https")
+		check(t, https, want{
+			"loadBalancerArn":                 val(alb.Outputs, "arn"),
+			"port":                            "443",
+			"protocol":                        "HTTPS",
+			"sslPolicy":                       "ELBSecurityPolicy-TLS13-1-2-2021-06",
+			"certificateArn":                  val(validation.Outputs, "certificateArn"),
+			"defaultActions.0.type":           "forward",
+			"defaultActions.0.targetGroupArn": val(tg.Outputs, "arn"),
+		})
+		// Same region's certificate: ACM certificates cannot cross regions.
+		if val(https.Inputs, "certificateArn") != val(cert.Outputs, "arn") || !strings.Contains(val(cert.Outputs, "arn"), ":"+e.Region(alb)+":") {
+			t.Errorf("%s: listener certificate %s is not its region's", role, val(https.Inputs, "certificateArn"))
+		}
+		check(t, must(t, e, listenerType, "gslb-"+role+"-http"), want{
+			"loadBalancerArn":                      val(alb.Outputs, "arn"),
+			"port":                                 "80",
+			"protocol":                             "HTTP",
+			"defaultActions.0.type":                "redirect",
+			"defaultActions.0.redirect.protocol":   "HTTPS",
+			"defaultActions.0.redirect.port":       "443",
+			"defaultActions.0.redirect.statusCode": "HTTP_301",
+			"certificateArn":                       "<unset>",
+		})
+	}
+}
+
+func TestHealthChecksProbeEachRegionsNameOverHTTPS(t *testing.T) {
+	t.Parallel()
+	for _, hc := range []HealthCheck{{30, 1}, {10, 3}} {
+		c := devConfig()
+		c.HealthCheck = hc
+		e, err := runFailover(t, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for role, tag := range map[string]string{"seoul": "active", "tokyo": "passive"} {
+			check(t, must(t, e, healthType, "gslb-"+role+"-health"), want{
+				"type":             "HTTPS",
+				"fqdn":             role + ".seojun.shop",
+				"port":             "443",
+				"resourcePath":     healthPath,
+				"requestInterval":  fmt.Sprint(hc.IntervalSeconds),
+				"failureThreshold": fmt.Sprint(hc.FailureThreshold),
+				"enableSni":        "true",
+				"tags.Name":        tag,
+				"ipAddress":        "<unset>",
+			})
+		}
+	}
+}
+
+func TestRegionNamesAndFailoverRecordsAliasTheirALBs(t *testing.T) {
+	t.Parallel()
+	e := mustRun(t)
+	for _, tc := range []struct{ role, setID, policy, check string }{
+		{"seoul", "Seoul-Active", "PRIMARY", "gslb-seoul-health"},
+		{"tokyo", "Tokyo-Active", "SECONDARY", "gslb-tokyo-health"},
+	} {
+		alb := must(t, e, albType, "gslb-"+tc.role+"-alb")
+		dns, zone := val(alb.Outputs, "dnsName"), val(alb.Outputs, "zoneId")
+		check(t, must(t, e, recordType, "gslb-"+tc.role+"-alias"), want{
+			"name": tc.role + ".seojun.shop", "type": "A",
+			"aliases.0.name": dns, "aliases.0.zoneId": zone, "aliases.0.evaluateTargetHealth": "false",
+			"ttl": "<unset>", "setIdentifier": "<unset>",
+		})
+		check(t, must(t, e, recordType, "gslb-"+tc.role+"-failover"), want{
+			"name": "gslb.seojun.shop", "type": "A",
+			"setIdentifier":                  tc.setID,
+			"failoverRoutingPolicies.0.type": tc.policy,
+			"healthCheckId":                  must(t, e, healthType, tc.check).ID,
+			"aliases.0.name":                 dns,
+			"aliases.0.zoneId":               zone,
+			"aliases.0.evaluateTargetHealth": "true",
+			"ttl":                            "<unset>",
+		})
+	}
+	if a, b := val(must(t, e, albType, "gslb-seoul-alb").Outputs, "zoneId"), val(must(t, e, albType, "gslb-tokyo-alb").Outputs, "zoneId"); a == b {
+		t.Errorf("mock gives both regions' ALBs zone %s; the alias zone test could not tell them apart", a)
+	}
+}
+
+func TestSimpleRecordHoldsTheFourWebNodes(t *testing.T) {
+	t.Parallel()
+	e := mustRun(t)
+	check(t, must(t, e, recordType, "gslb-simple"), want{
+		"name": "www.seojun.shop", "type": "A", "ttl": "60",
+		"records": "[" + strings.Join(webIPs, " ") + "]", "aliases": "<unset>",
+	})
+}
+
+func TestOutputsComeFromTheResources(t *testing.T) {
+	t.Parallel()
+	e := mustRun(t)
+	out := e.Outputs()
+	str := func(k string) string {
+		s, _ := out[k].Value.(string)
+		return s
+	}
+	cases := map[string]string{
+		"seoulAlbDnsName":      val(must(t, e, albType, "gslb-seoul-alb").Outputs, "dnsName"),
+		"tokyoAlbDnsName":      val(must(t, e, albType, "gslb-tokyo-alb").Outputs, "dnsName"),
+		"gslbFqdn":             "gslb.seojun.shop",
+		"activeHealthCheckId":  must(t, e, healthType, "gslb-seoul-health").ID,
+		"passiveHealthCheckId": must(t, e, healthType, "gslb-tokyo-health").ID,
+	}
+	for k, w := range cases {
+		if got := str(k); got != w || got == "" {
+			t.Errorf("output %s = %q, want %q", k, got, w)
+		}
+	}
+	if !strings.Contains(str("seoulAlbDnsName"), "seoul-alb") || !strings.Contains(str("tokyoAlbDnsName"), "."+tokyoRegion+".") {
+		t.Errorf("ALB DNS names %q, %q do not name their ALBs and regions", str("seoulAlbDnsName"), str("tokyoAlbDnsName"))
+	}
+	wantArns := fmt.Sprint([]string{
+		val(must(t, e, certType, "gslb-seoul-cert").Outputs, "arn"),
+		val(must(t, e, certType, "gslb-tokyo-cert").Outputs, "arn"),
+	})
+	if got := fmt.Sprint(out["certificateArns"].Value); got != wantArns {
+		t.Errorf("certificateArns = %s, want %s", got, wantArns)
+	}
+	if got := fmt.Sprint(out["failoverWorstCaseSeconds"].Value); got != "96" {
+		t.Errorf("failoverWorstCaseSeconds = %s, want 96 (30 s x 1 + 6 s check timeout + 60 s TTL)", got)
+	}
+	for k, o := range out {
+		if o.Secret {
+			t.Errorf("output %s is secret; nothing here is", k)
+		}
+	}
+}
+
+func TestBadConfigFailsNamingTheKeyAndRegistersNothing(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		change func(c *Config)
+		want   []string
+	}{
+		{"interval 20", func(c *Config) { c.HealthCheck.IntervalSeconds = 20 },
+			[]string{"hybrid-cloud:gslb.healthCheck.intervalSeconds", "20", "10 or 30"}},
+		{"threshold 0", func(c *Config) { c.HealthCheck.FailureThreshold = 0 },
+			[]string{"hybrid-cloud:gslb.healthCheck.failureThreshold", "1 to 10"}},
+		{"threshold 11", func(c *Config) { c.HealthCheck.FailureThreshold = 11 },
+			[]string{"hybrid-cloud:gslb.healthCheck.failureThreshold", "11"}},
+		{"zone with a trailing dot", func(c *Config) { c.ZoneName = "seojun.shop." },
+			[]string{"hybrid-cloud:gslb.zoneName", `"seojun.shop."`}},
+		{"zone with an empty label", func(c *Config) { c.ZoneName = "seojun..shop" },
+			[]string{"hybrid-cloud:gslb.zoneName"}},
+		{"zone upper case", func(c *Config) { c.ZoneName = "Seojun.Shop" },
+			[]string{"hybrid-cloud:gslb.zoneName", "lower case"}},
+		{"record of two labels", func(c *Config) { c.SeoulRecord = "seoul.kr" },
+			[]string{"hybrid-cloud:gslb.seoulRecord", "one lower-case DNS label"}},
+		{"record with underscore", func(c *Config) { c.SimpleRecord = "w_w" },
+			[]string{"hybrid-cloud:gslb.simpleRecord"}},
+		{"failover name is the seoul name", func(c *Config) { c.FailoverRecord = "seoul" },
+			[]string{"hybrid-cloud:gslb.failoverRecord", "hybrid-cloud:gslb.seoulRecord"}},
+		{"ALB name too long", func(c *Config) { c.SeoulAlbName = strings.Repeat("a", 33) },
+			[]string{"hybrid-cloud:gslb.seoulAlbName", "32"}},
+		{"ALB name ends with hyphen", func(c *Config) { c.TokyoAlbName = "tokyo-" },
+			[]string{"hybrid-cloud:gslb.tokyoAlbName"}},
+		{"ALB name internal-", func(c *Config) { c.TokyoAlbName = "internal-tokyo" },
+			[]string{"hybrid-cloud:gslb.tokyoAlbName", "internal-"}},
+		{"target group with underscore", func(c *Config) { c.SeoulTargetGroupName = "TG_Seoul" },
+			[]string{"hybrid-cloud:gslb.seoulTargetGroupName"}},
+		{"security group sg-", func(c *Config) { c.SecurityGroupName = "sg-alb" },
+			[]string{"hybrid-cloud:gslb.securityGroupName", "sg-"}},
+		{"missing target group", func(c *Config) { c.TokyoTargetGroupName = "" },
+			[]string{"hybrid-cloud:gslb.tokyoTargetGroupName", "required"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := devConfig()
+			tc.change(&c)
+			e, err := runFailover(t, c)
+			if err == nil {
+				t.Fatal("NewFailover succeeded; want a config error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error does not mention %q:\n%v", w, err)
+				}
+			}
+			for _, r := range e.Resources() {
+				if !strings.HasPrefix(r.Type, "pulumi:providers:") {
+					t.Errorf("%s %s registered before the config error", r.Type, r.Name)
+				}
+			}
+			if n := len(e.Invokes()); n != 0 {
+				t.Errorf("%d invokes made before the config error", n)
+			}
+		})
+	}
+}

@@ -1,0 +1,48 @@
+package gslb
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// validate checks the arguments that come from other components rather than
+// from config: the programmer's contract, checked before anything is
+// registered like the config is.
+func (a *FailoverArgs) validate() error {
+	if a == nil {
+		return errors.New("no arguments")
+	}
+	errs := []error{a.Config.Validate()}
+	for _, s := range []struct {
+		role string
+		site Site
+	}{{"primary", a.Primary}, {"secondary", a.Secondary}} {
+		errs = append(errs, s.site.validate(s.role))
+	}
+	if a.Primary.Region != "" && a.Primary.Region == a.Secondary.Region {
+		errs = append(errs, fmt.Errorf("primary and secondary are both in %s; failover needs two regions", a.Primary.Region))
+	}
+	if len(a.WebNodeIPs) == 0 {
+		errs = append(errs, errors.New("no web node IPs for the simple record"))
+	}
+	return errors.Join(errs...)
+}
+
+func (s Site) validate(role string) error {
+	var errs []error
+	if s.Region == "" {
+		errs = append(errs, fmt.Errorf("%s site: no region", role))
+	}
+	if s.Provider == nil {
+		errs = append(errs, fmt.Errorf("%s site: no provider", role))
+	}
+	// An ALB needs subnets in at least two availability zones.
+	if n := len(s.Placement.SubnetIDs); n < 2 {
+		errs = append(errs, fmt.Errorf("%s site: %d subnets, an ALB needs at least 2 in different zones", role, n))
+	}
+	if !strings.HasPrefix(s.HealthPath, "/") {
+		errs = append(errs, fmt.Errorf("%s site: health path %q does not begin with /", role, s.HealthPath))
+	}
+	return errors.Join(errs...)
+}
