@@ -183,18 +183,20 @@ func (h *handshake) expectTunnelUp(ctx context.Context, t *testing.T, i int) {
 	}
 }
 
+// handshakeCase changes the AWS side of tunnel 1 (tunnel 2 stays as the
+// program set it: a control in every case) and says what must happen.
+type handshakeCase struct {
+	name   string
+	change func(t *testing.T, o *TunnelOptions)
+	expect func(ctx context.Context, t *testing.T, h *handshake)
+}
+
 func TestHandshake(t *testing.T) {
 	t.Parallel()
 	deadline := time.Now().Add(budget)
 	d := programDeployment(t)
 
-	cases := []struct {
-		name string
-		// change alters the AWS side of tunnel 1 (tunnel 2 stays as the
-		// program set it, a control in every case).
-		change func(t *testing.T, o *TunnelOptions)
-		expect func(ctx context.Context, t *testing.T, h *handshake)
-	}{{
+	cases := []handshakeCase{{
 		name: "tunnel options and rendered files agree",
 		expect: func(ctx context.Context, t *testing.T, h *handshake) {
 			for i := range h.onPremConn {
@@ -259,11 +261,7 @@ func TestHandshake(t *testing.T) {
 		var o TunnelOptions
 		only(&o)
 		what := fmt.Sprintf("phase 1 %s/%s/DH %d, phase 2 %s/%s", o.Phase1Encryption[0], o.Phase1Integrity[0], o.Phase1DHGroups[0], o.Phase2Encryption[0], o.Phase2Integrity[0])
-		cases = append(cases, struct {
-			name   string
-			change func(t *testing.T, o *TunnelOptions)
-			expect func(ctx context.Context, t *testing.T, h *handshake)
-		}{
+		cases = append(cases, handshakeCase{
 			name:   "AWS side offers only " + what,
 			change: func(t *testing.T, o *TunnelOptions) { only(o) },
 			expect: func(ctx context.Context, t *testing.T, h *handshake) {
