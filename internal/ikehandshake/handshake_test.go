@@ -73,6 +73,12 @@ func startHandshake(ctx context.Context, t *testing.T, d deployment, conn Connec
 		t.Fatal(err)
 	}
 
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("on-prem aws.conf in the lab:\n%s\nAWS stand-in's ipsec.conf:\n%s", onPremConf, awsConf)
+		}
+	})
+
 	conns := ParseConns(onPremConf)
 	for i := range h.onPremConn {
 		j := slices.IndexFunc(conns, func(c Conn) bool { return c.Keys["right"] == AWSOutside[i].String() })
