@@ -31,6 +31,10 @@ type Resource struct {
 	Inputs   resource.PropertyMap
 	// Outputs are what the mock answered: the inputs plus computed properties.
 	Outputs resource.PropertyMap
+	// Dependencies are the URNs r waits for (references and DependsOn);
+	// PropertyDependencies the URNs each input property was computed from.
+	Dependencies         []string
+	PropertyDependencies map[string][]string
 }
 
 // Invoke is one data-source call the program made.
@@ -106,8 +110,14 @@ func (e *Engine) Run(program pulumi.RunFunc, cfg Config) error {
 // NewResource implements pulumi.MockResourceMonitor.
 func (e *Engine) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	parent := ""
-	if args.RegisterRPC != nil {
-		parent = args.RegisterRPC.GetParent()
+	var deps []string
+	propDeps := map[string][]string{}
+	if rpc := args.RegisterRPC; rpc != nil {
+		parent = rpc.GetParent()
+		deps = slices.Clone(rpc.GetDependencies())
+		for k, v := range rpc.GetPropertyDependencies() {
+			propDeps[k] = slices.Clone(v.GetUrns())
+		}
 	}
 	r := &Resource{
 		Type:     args.TypeToken,
@@ -117,6 +127,9 @@ func (e *Engine) NewResource(args pulumi.MockResourceArgs) (string, resource.Pro
 		Parent:   parent,
 		Provider: providerURN(args.Provider),
 		Inputs:   args.Inputs.Copy(),
+
+		Dependencies:         deps,
+		PropertyDependencies: propDeps,
 	}
 	if r.Parent != "" && resource.URN(r.Parent).QualifiedType() == resource.RootStackType {
 		r.Parent = ""

@@ -3,6 +3,8 @@ package mockengine
 import (
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -46,5 +48,27 @@ func TestLoadStackConfigMergesProjectDefaultsAndMarksSecureValues(t *testing.T) 
 	}
 	if got := cfg.Values["hybrid-cloud:network"]; got == "" {
 		t.Errorf("stack value hybrid-cloud:network missing")
+	}
+}
+
+func TestLookupFollowsPathsThroughSecretsAndArrays(t *testing.T) {
+	t.Parallel()
+	r := &Resource{Inputs: resource.NewPropertyMapFromMap(map[string]any{
+		"aliases": []any{map[string]any{"name": "alb.example", "zoneId": "Z1"}},
+		"tags":    map[string]any{"Name": "MY-VPC"},
+		"ids":     []any{"a", "b"},
+	})}
+	r.Inputs["psk"] = resource.MakeSecret(resource.NewStringProperty("hidden"))
+	cases := map[string]string{"aliases[0].name": "alb.example", "aliases[0].zoneId": "Z1", "tags.Name": "MY-VPC", "psk": "hidden", "ids[1]": "b", "ids[2]": "", "nope.x": ""}
+	for path, want := range cases {
+		if got := r.Str(path); got != want {
+			t.Errorf("Str(%q) = %q, want %q", path, got, want)
+		}
+	}
+	if !r.IsSecret("psk") || r.IsSecret("tags.Name") {
+		t.Errorf("IsSecret: psk %v, tags.Name %v", r.IsSecret("psk"), r.IsSecret("tags.Name"))
+	}
+	if got := r.Strs("ids"); len(got) != 2 || got[0] != "a" {
+		t.Errorf("Strs(ids) = %v", got)
 	}
 }

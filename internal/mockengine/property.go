@@ -1,0 +1,97 @@
+package mockengine
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+)
+
+// Input returns the input at path ("aliases[0].name", "tags.Name"), with
+// secrets and known outputs unwrapped; a null value when there is none.
+func (r *Resource) Input(path string) resource.PropertyValue {
+	return Lookup(r.Inputs, path)
+}
+
+// Str is the string input at path, or "" (secrets unwrapped).
+func (r *Resource) Str(path string) string {
+	if v := r.Input(path); v.IsString() {
+		return v.StringValue()
+	}
+	return ""
+}
+
+// Strs is the string array input at path (secrets unwrapped).
+func (r *Resource) Strs(path string) []string {
+	var out []string
+	if v := r.Input(path); v.IsArray() {
+		for _, el := range v.ArrayValue() {
+			if el = unwrap(el); el.IsString() {
+				out = append(out, el.StringValue())
+			}
+		}
+	}
+	return out
+}
+
+// IsSecret reports whether the input at path is marked secret.
+func (r *Resource) IsSecret(path string) bool {
+	v := lookup(r.Inputs, path, false)
+	return v.IsSecret() || (v.IsOutput() && v.OutputValue().Secret)
+}
+
+// Lookup returns the value at path in m, secrets and outputs unwrapped.
+func Lookup(m resource.PropertyMap, path string) resource.PropertyValue {
+	return lookup(m, path, true)
+}
+
+func lookup(m resource.PropertyMap, path string, unwrapLast bool) resource.PropertyValue {
+	v := resource.NewObjectProperty(m)
+	for _, part := range splitPath(path) {
+		v = unwrap(v)
+		switch idx, err := strconv.Atoi(part); {
+		case err == nil && v.IsArray() && idx >= 0 && idx < len(v.ArrayValue()):
+			v = v.ArrayValue()[idx]
+		case err != nil && v.IsObject():
+			v = v.ObjectValue()[resource.PropertyKey(part)]
+		default:
+			return resource.NewNullProperty()
+		}
+	}
+	if unwrapLast {
+		v = unwrap(v)
+	}
+	return v
+}
+
+func unwrap(v resource.PropertyValue) resource.PropertyValue {
+	for {
+		switch {
+		case v.IsSecret():
+			v = v.SecretValue().Element
+		case v.IsOutput() && v.OutputValue().Known:
+			v = v.OutputValue().Element
+		default:
+			return v
+		}
+	}
+}
+
+// splitPath turns "a.b[2].c" into a, b, 2, c.
+func splitPath(path string) []string {
+	path = strings.ReplaceAll(path, "[", ".")
+	path = strings.ReplaceAll(path, "]", "")
+	var parts []string
+	for _, p := range strings.Split(path, ".") {
+		if p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return parts
+}
+
+// String names r for test failures.
+func (r *Resource) String() string {
+	return fmt.Sprintf("%s %s", r.Type, r.Name)
+}
