@@ -120,10 +120,11 @@ var (
 		14: "modp2048", 15: "modp3072", 16: "modp4096", 17: "modp6144", 18: "modp8192",
 		19: "dh19", 20: "dh20", 21: "dh21",
 	}
-	// dhRefused are groups AWS offers that Libreswan 4.10 refuses, and why.
+	// dhRefused are groups AWS offers that Libreswan 4.10 refuses or that are
+	// too weak to allow, and why.
 	dhRefused = map[int]string{
 		2:  "modp1024, refused by Libreswan 4.10",
-		5:  "modp1536, refused by Libreswan 4.10's defaults and deprecated",
+		5:  "modp1536: Libreswan 4.10 still accepts it, but 1536-bit groups are deprecated and this stack requires 2048 bits or more",
 		22: "a RFC 5114 group Libreswan 4.10 does not support",
 		23: "a RFC 5114 group Libreswan 4.10 does not support",
 		24: "a RFC 5114 group Libreswan 4.10 does not support",
