@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/base64"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -262,4 +264,50 @@ func containsAll(s string, parts []string) bool {
 		}
 	}
 	return true
+}
+
+// TestReadmeDocumentsEveryStackOutput keeps the README's outputs table, the
+// operators' interface, in step with what the program exports.
+func TestReadmeDocumentsEveryStackOutput(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "\n## Stack outputs\n")
+	if !ok {
+		t.Fatal("README has no '## Stack outputs' section")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	documented := map[string]bool{} // name -> secret
+	name := regexp.MustCompile("`([A-Za-z0-9]+)`")
+	for _, line := range strings.Split(section, "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) < 5 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") {
+			continue
+		}
+		secret := strings.Contains(cells[3], "yes")
+		for _, m := range name.FindAllStringSubmatch(cells[1], -1) {
+			documented[m[1]] = secret
+		}
+	}
+	e, err := runStack(t, devConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	outputs := e.Outputs()
+	for n, o := range outputs {
+		secret, ok := documented[n]
+		switch {
+		case !ok:
+			t.Errorf("output %s is not in the README's table", n)
+		case secret != o.Secret:
+			t.Errorf("output %s: README says secret=%v, the program exports secret=%v", n, secret, o.Secret)
+		}
+	}
+	for n := range documented {
+		if _, ok := outputs[n]; !ok {
+			t.Errorf("the README documents %s, which the program does not export", n)
+		}
+	}
 }
