@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"github.com/hybridlab/hybrid-cloud/internal/mockengine"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/testing/diagtest"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 )
 
 // devConfig is Pulumi.dev.yaml as the engine would hand it to the program.
@@ -180,6 +183,46 @@ func TestEveryConfigProblemIsReportedAtOnce(t *testing.T) {
 	for _, key := range []string{"hybrid-cloud:network.vpcCidr", "hybrid-cloud:gslb.zoneName"} {
 		if !strings.Contains(err.Error(), key) {
 			t.Errorf("error does not name %s:\n%v", key, err)
+		}
+	}
+}
+
+// TestProjectAndStackFilesAreValid loads Pulumi.yaml and Pulumi.dev.yaml with
+// the Pulumi SDK's own loaders (schema and config-type checks), so a file the
+// CLI would refuse fails here first.
+func TestProjectAndStackFilesAreValid(t *testing.T) {
+	t.Parallel()
+	proj, err := workspace.LoadProject("Pulumi.yaml")
+	if err != nil {
+		t.Fatalf("Pulumi.yaml: %v", err)
+	}
+	if proj.Name != "hybrid-cloud" || proj.Runtime.Name() != "go" {
+		t.Errorf("project %s runtime %s, want hybrid-cloud / go", proj.Name, proj.Runtime.Name())
+	}
+	for _, key := range []string{"clouds", "network", "vpn", "webNodes", "haproxy", "gslb"} {
+		decl, ok := proj.Config[key]
+		if !ok {
+			t.Errorf("Pulumi.yaml does not declare %s", key)
+			continue
+		}
+		if decl.TypeName() != "object" || decl.Description == "" {
+			t.Errorf("%s: type %q, description %q; want an object with a description", key, decl.TypeName(), decl.Description)
+		}
+	}
+	stack, err := workspace.LoadProjectStack(diagtest.LogSink(t), proj, "Pulumi.dev.yaml")
+	if err != nil {
+		t.Fatalf("Pulumi.dev.yaml: %v", err)
+	}
+	for key, decl := range proj.Config {
+		if strings.Contains(key, ":") {
+			continue
+		}
+		v, ok := stack.Config[config.MustMakeKey("hybrid-cloud", key)]
+		switch {
+		case !ok:
+			t.Errorf("Pulumi.dev.yaml sets no hybrid-cloud:%s", key)
+		case decl.TypeName() == "object" && !v.Object():
+			t.Errorf("Pulumi.dev.yaml: hybrid-cloud:%s is not an object, as Pulumi.yaml declares", key)
 		}
 	}
 }
