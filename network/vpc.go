@@ -15,6 +15,9 @@ const VpcType = "hybrid:network:Vpc"
 type Placement struct {
 	VpcID     pulumi.StringOutput
 	SubnetIDs []pulumi.StringOutput
+	// Zones are the subnets' availability zones, when known (not for an
+	// adopted VPC, whose subnets are given by ID only).
+	Zones []string
 }
 
 // VpcArgs configures NewVpc.
@@ -36,11 +39,13 @@ type Vpc struct {
 	PrivateSubnetIDs []pulumi.StringOutput
 	// RouteTableIDs are every route table that must carry the on-prem route.
 	RouteTableIDs []pulumi.StringOutput
+
+	publicZones []string
 }
 
 // Public is the VPC's public placement (the ALB, HAProxy and web node go there).
 func (v *Vpc) Public() Placement {
-	return Placement{VpcID: v.VpcID, SubnetIDs: v.PublicSubnetIDs}
+	return Placement{VpcID: v.VpcID, SubnetIDs: v.PublicSubnetIDs, Zones: v.publicZones}
 }
 
 // NewVpc declares the VPC or adopts the existing one named in args.Config.Existing.
@@ -59,8 +64,13 @@ func NewVpc(ctx *pulumi.Context, name string, args *VpcArgs, opts ...pulumi.Reso
 		v.VpcID = pulumi.String(e.VpcID).ToStringOutput()
 		v.PublicSubnetIDs = stringOutputs(e.PublicSubnetIDs)
 		v.RouteTableIDs = stringOutputs(e.RouteTableIDs)
-	} else if err := v.create(ctx, name, args); err != nil {
-		return nil, err
+	} else {
+		if err := v.create(ctx, name, args); err != nil {
+			return nil, err
+		}
+		for _, s := range args.Config.PublicSubnets {
+			v.publicZones = append(v.publicZones, s.Zone)
+		}
 	}
 	outputs := pulumi.Map{
 		"vpcId":            v.VpcID,
@@ -184,6 +194,7 @@ func LookupDefault(ctx *pulumi.Context, provider pulumi.ProviderResource, zones 
 			return Placement{}, fmt.Errorf("default vpc %s has no default subnet in %s", vpc.Id, zone)
 		}
 		placement.SubnetIDs = append(placement.SubnetIDs, pulumi.String(found.Ids[0]).ToStringOutput())
+		placement.Zones = append(placement.Zones, zone)
 	}
 	return placement, nil
 }

@@ -35,7 +35,8 @@ type result struct {
 	publicIDs, tableIDs  []string
 	defaultSubnets       []string
 	defaultVpc           string
-	defaultLookupRegions []string
+	publicZones          []string
+	defaultZones         []string
 }
 
 // run declares the VPC (and looks up Tokyo's default VPC) with providers of
@@ -60,6 +61,7 @@ func run(t *testing.T, cfg Config) (*result, error) {
 		if err != nil {
 			return err
 		}
+		res.publicZones, res.defaultZones = vpc.Public().Zones, def.Zones
 		ctx.Export("vpcId", vpc.VpcID)
 		ctx.Export("publicSubnetIds", pulumi.ToStringArrayOutput(vpc.PublicSubnetIDs))
 		ctx.Export("routeTableIds", pulumi.ToStringArrayOutput(vpc.RouteTableIDs))
@@ -157,6 +159,9 @@ func TestNewVpcDeclaresTheNotesNetwork(t *testing.T) {
 			t.Errorf("subnet %s is not associated with %s", tc.cidr, tc.table.Str("tags.Name"))
 		}
 	}
+	if strings.Join(e.publicZones, ",") != "ap-northeast-2a,ap-northeast-2c" {
+		t.Errorf("Public().Zones = %v, want the public subnets' zones in order", e.publicZones)
+	}
 	if len(e.publicIDs) != 2 || e.publicIDs[0] != subnets["10.26.0.0/24"].ID || e.publicIDs[1] != subnets["10.26.1.0/24"].ID {
 		t.Errorf("PublicSubnetIDs = %v, want the 2a then the 2c public subnet", e.publicIDs)
 	}
@@ -194,6 +199,9 @@ func TestNewVpcAdoptsAnExistingVpc(t *testing.T) {
 		strings.Join(e.tableIDs, ",") != "rtb-0a1b2c3d,rtb-1a2b3c4d" {
 		t.Errorf("outputs %s %v %v, want the configured IDs", e.vpcID, e.publicIDs, e.tableIDs)
 	}
+	if len(e.publicZones) != 0 {
+		t.Errorf("adopted subnets have zones %v; they are unknown", e.publicZones)
+	}
 }
 
 func TestLookupDefaultAsksTheGivenRegionForEachZone(t *testing.T) {
@@ -207,6 +215,9 @@ func TestLookupDefaultAsksTheGivenRegionForEachZone(t *testing.T) {
 	}
 	if strings.Join(e.defaultSubnets, ",") != "subnet-default-ap-northeast-1a,subnet-default-ap-northeast-1c" {
 		t.Errorf("default subnets %v, want one per zone in zone order", e.defaultSubnets)
+	}
+	if strings.Join(e.defaultZones, ",") != "ap-northeast-1a,ap-northeast-1c" {
+		t.Errorf("default placement zones %v", e.defaultZones)
 	}
 	zones := 0
 	for _, inv := range e.Invokes() {

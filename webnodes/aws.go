@@ -16,6 +16,9 @@ func NewAwsNode(ctx *pulumi.Context, name string, args *AwsNodeArgs, opts ...pul
 	}
 	c := args.Config
 	n := &Node{Label: c.Label, Region: args.Region, Port: c.Port}
+	if len(args.Placement.Zones) > 0 {
+		n.Zone = args.Placement.Zones[0] // the instance goes in the first subnet
+	}
 	if err := register(ctx, AwsNodeType, name, n, args.Validate, opts); err != nil {
 		return nil, err
 	}

@@ -28,7 +28,8 @@ type Node struct {
 	Label string
 	// Region is where it runs (an AWS region, Azure location, ...).
 	Region string
-	// Zone is the availability zone ("" for the AWS node, whose subnet decides).
+	// Zone is the availability zone (for the AWS node, its subnet's; "" when
+	// the subnet was adopted by ID).
 	Zone     string
 	Port     int
 	PublicIP pulumi.StringOutput

@@ -36,7 +36,7 @@ type nodeCase struct {
 
 var nodeCases = []nodeCase{
 	{
-		node: "seoul", region: "ap-northeast-2", componentType: webnodes.AwsNodeType, providerType: "pulumi:providers:aws",
+		node: "seoul", region: "ap-northeast-2", zone: "ap-northeast-2a", componentType: webnodes.AwsNodeType, providerType: "pulumi:providers:aws",
 		build: func(ctx *pulumi.Context, c webnodes.Config) (*webnodes.Node, error) {
 			p, err := aws.NewProvider(ctx, "aws-ap-northeast-2", &aws.ProviderArgs{Region: pulumi.String("ap-northeast-2")})
 			if err != nil {
@@ -116,6 +116,7 @@ var testPlacement = network.Placement{
 	SubnetIDs: []pulumi.StringOutput{
 		pulumi.String("subnet-public-2a").ToStringOutput(), pulumi.String("subnet-public-2c").ToStringOutput(),
 	},
+	Zones: []string{"ap-northeast-2a", "ap-northeast-2c"},
 }
 
 // runNode runs a program that builds one node and exports what it exposes.
