@@ -31,12 +31,12 @@ func noteConfig() Config {
 
 type result struct {
 	*mockengine.Engine
-	vpcID                string
-	publicIDs, tableIDs  []string
-	defaultSubnets       []string
-	defaultVpc           string
-	publicZones          []string
-	defaultZones         []string
+	vpcID               string
+	publicIDs, tableIDs []string
+	defaultSubnets      []string
+	defaultVpc          string
+	publicZones         []string
+	defaultZones        []string
 }
 
 // run declares the VPC (and looks up Tokyo's default VPC) with providers of
