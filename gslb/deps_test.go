@@ -2,50 +2,23 @@ package gslb
 
 import (
 	"slices"
-	"sync"
 	"testing"
 
 	"github.com/hybridlab/hybrid-cloud/internal/mockengine"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// depRecorder is the mock engine plus what the SDK told the engine each
-// resource waits for. Values alone cannot show some wiring: a certificate
-// validation echoes its certificate's ARN, so a listener fed the
-// certificate's ARN directly would look the same but not wait for issuance.
-type depRecorder struct {
-	*mockengine.Engine
-	mu        sync.Mutex
-	props     map[string]map[string][]string // resource name -> property -> URNs
-	dependsOn map[string][]string            // resource name -> every URN it waits for
-}
-
-func (d *depRecorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	if rpc := args.RegisterRPC; rpc != nil {
-		props := map[string][]string{}
-		for k, v := range rpc.GetPropertyDependencies() {
-			props[k] = v.GetUrns()
-		}
-		d.mu.Lock()
-		d.props[args.Name] = props
-		d.dependsOn[args.Name] = rpc.GetDependencies()
-		d.mu.Unlock()
-	}
-	return d.Engine.NewResource(args)
-}
-
+// Values alone cannot show some wiring: a certificate validation echoes its
+// certificate's ARN, so a listener fed the certificate's ARN directly would
+// look the same but not wait for issuance. The engine records what the SDK
+// said each resource waits for.
 func TestResourcesWaitForWhatTheyReference(t *testing.T) {
 	t.Parallel()
-	d := &depRecorder{
-		Engine:    mockengine.New("hybrid-cloud", "dev"),
-		props:     map[string]map[string][]string{},
-		dependsOn: map[string][]string{},
+	e := mustRun(t)
+	urn := func(typ, name string) string { return must(t, e, typ, name).URN }
+	named := map[string]*mockengine.Resource{}
+	for _, r := range e.Resources() {
+		named[r.Name] = r
 	}
-	if err := pulumi.RunErr(failoverProgram(devConfig()), pulumi.WithMocks("hybrid-cloud", "dev", d)); err != nil {
-		t.Fatal(err)
-	}
-	urn := func(typ, name string) string { return must(t, d.Engine, typ, name).URN }
 	cases := []struct {
 		name, property string // property "" means the resource as a whole
 		waitsFor       []string
@@ -74,12 +47,15 @@ func TestResourcesWaitForWhatTheyReference(t *testing.T) {
 		{"gslb-seoul-health", "", []string{urn(recordType, "gslb-seoul-alias"), urn(listenerType, "gslb-seoul-https")}},
 		{"gslb-tokyo-health", "", []string{urn(recordType, "gslb-tokyo-alias"), urn(listenerType, "gslb-tokyo-https")}},
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
 	for _, tc := range cases {
-		got := d.dependsOn[tc.name]
+		r := named[tc.name]
+		if r == nil {
+			t.Errorf("no resource %s", tc.name)
+			continue
+		}
+		got := r.Dependencies
 		if tc.property != "" {
-			got = d.props[tc.name][tc.property]
+			got = r.PropertyDependencies[tc.property]
 		}
 		for _, w := range tc.waitsFor {
 			if !slices.Contains(got, w) {
@@ -88,7 +64,7 @@ func TestResourcesWaitForWhatTheyReference(t *testing.T) {
 		}
 	}
 	// And not for the other region's: a listener never gets a certificate of another region.
-	if slices.Contains(d.props["gslb-tokyo-https"]["certificateArn"], urn(validationType, "gslb-seoul-cert-validation")) {
+	if slices.Contains(named["gslb-tokyo-https"].PropertyDependencies["certificateArn"], urn(validationType, "gslb-seoul-cert-validation")) {
 		t.Error("Tokyo's listener waits for Seoul's certificate")
 	}
 }

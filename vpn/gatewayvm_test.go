@@ -108,7 +108,7 @@ func TestGatewayVMSwitch(t *testing.T) {
 				t.Errorf("%d %s with gatewayVm off, want none", n, typ)
 			}
 		}
-		if got := str(r.one(t, typeRouterRt), "nextHop"); got != "192.168.0.10" {
+		if got := r.one(t, typeRouterRt).Str("nextHop"); got != "192.168.0.10" {
 			t.Errorf("router route next hop %q, want openstack.gatewayIp 192.168.0.10", got)
 		}
 	})
@@ -123,13 +123,13 @@ func TestGatewayVMSwitch(t *testing.T) {
 		rules := r.OfType(typeSGRule)
 
 		portIP := port.Outputs["allFixedIps"].ArrayValue()[0].StringValue()
-		if got := str(r.one(t, typeRouterRt), "nextHop"); got != portIP || got != r.gatewayIP {
+		if got := r.one(t, typeRouterRt).Str("nextHop"); got != portIP || got != r.gatewayIP {
 			t.Errorf("router route next hop %q, GatewayIP %q, want the port's address %q", got, r.gatewayIP, portIP)
 		}
 
 		// Port: on the configured network, in the group, may carry the VPC's addresses.
-		if str(port, "networkId") != vmConfig().GatewayVM.NetworkID {
-			t.Errorf("port network %q", str(port, "networkId"))
+		if port.Str("networkId") != vmConfig().GatewayVM.NetworkID {
+			t.Errorf("port network %q", port.Str("networkId"))
 		}
 		pairs := port.Inputs["allowedAddressPairs"].ArrayValue()
 		if len(pairs) != 1 || pairs[0].ObjectValue()["ipAddress"].StringValue() != vpcCidr {
@@ -143,8 +143,8 @@ func TestGatewayVMSwitch(t *testing.T) {
 		type key struct{ proto, from string }
 		got := map[key]int{}
 		for _, rule := range rules {
-			if str(rule, "securityGroupId") != sg.ID || str(rule, "direction") != "ingress" {
-				t.Errorf("rule %s: group %q direction %q", rule.Name, str(rule, "securityGroupId"), str(rule, "direction"))
+			if rule.Str("securityGroupId") != sg.ID || rule.Str("direction") != "ingress" {
+				t.Errorf("rule %s: group %q direction %q", rule.Name, rule.Str("securityGroupId"), rule.Str("direction"))
 			}
 			port := 0
 			if v := rule.Inputs["portRangeMin"]; v.IsNumber() {
@@ -153,7 +153,7 @@ func TestGatewayVMSwitch(t *testing.T) {
 					t.Errorf("rule %s opens a port range", rule.Name)
 				}
 			}
-			got[key{str(rule, "protocol") + ":" + map[int]string{0: "", 500: "500", 4500: "4500"}[port], str(rule, "remoteIpPrefix")}]++
+			got[key{rule.Str("protocol") + ":" + map[int]string{0: "", 500: "500", 4500: "4500"}[port], rule.Str("remoteIpPrefix")}]++
 		}
 		want := map[key]int{{":", "192.168.0.0/20"}: 1}
 		for _, ip := range []string{r.t1, r.t2} {
@@ -172,8 +172,8 @@ func TestGatewayVMSwitch(t *testing.T) {
 
 		// Instance: image, flavor, key pair, the port, secret cloud-init with the files.
 		for k, v := range map[string]string{"imageName": "Rocky-9", "flavorName": "m1.small", "keyPair": "lab", "name": "libreswan-gateway"} {
-			if str(inst, k) != v {
-				t.Errorf("instance %s = %q, want %q", k, str(inst, k), v)
+			if inst.Str(k) != v {
+				t.Errorf("instance %s = %q, want %q", k, inst.Str(k), v)
 			}
 		}
 		nets := inst.Inputs["networks"].ArrayValue()

@@ -40,31 +40,10 @@ func noteConfig() Config {
 	}
 }
 
-// recorder adds what the shared engine does not keep: each resource's
-// dependencies, by name.
-type recorder struct {
-	*mockengine.Engine
-	mu   sync.Mutex
-	deps map[string][]string
-}
-
-func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	if args.RegisterRPC != nil {
-		var names []string
-		for _, d := range args.RegisterRPC.GetDependencies() {
-			names = append(names, resource.URN(d).Name())
-		}
-		r.mu.Lock()
-		r.deps[args.Name] = names
-		r.mu.Unlock()
-	}
-	return r.Engine.NewResource(args)
-}
-
 // result is what one run produced: the engine's records and the
 // component's outputs, resolved.
 type result struct {
-	*recorder
+	*mockengine.Engine
 	site                   *SiteToSite
 	conf, secrets, sysctl  string
 	t1, t2, gatewayIP      string
@@ -74,8 +53,7 @@ type result struct {
 // run declares the component with its own providers, as main.go does.
 func run(t *testing.T, cfg Config) (*result, error) {
 	t.Helper()
-	rec := &recorder{Engine: mockengine.New("hybrid-cloud", "dev"), deps: map[string][]string{}}
-	res := &result{recorder: rec}
+	res := &result{Engine: mockengine.New("hybrid-cloud", "dev")}
 	var mu sync.Mutex
 	set := func(dst *string) func(string) string {
 		return func(v string) string {
@@ -118,7 +96,7 @@ func run(t *testing.T, cfg Config) (*result, error) {
 		res.secretsSecret = pulumi.IsSecret(site.LibreswanSecrets)
 		res.confSec = pulumi.IsSecret(site.LibreswanConf)
 		return nil
-	}, pulumi.WithMocks("hybrid-cloud", "dev", rec))
+	}, pulumi.WithMocks("hybrid-cloud", "dev", res.Engine))
 	return res, err
 }
 
@@ -138,17 +116,6 @@ func (r *result) one(t *testing.T, typ string) *mockengine.Resource {
 		t.Fatalf("%d resources of type %s, want 1", len(found), typ)
 	}
 	return found[0]
-}
-
-func str(r *mockengine.Resource, key string) string {
-	v := r.Inputs[resource.PropertyKey(key)]
-	if v.IsSecret() {
-		v = v.SecretValue().Element
-	}
-	if v.IsString() {
-		return v.StringValue()
-	}
-	return ""
 }
 
 func TestSiteToSiteDeclaresTheNotesVPN(t *testing.T) {
@@ -187,7 +154,7 @@ func TestSiteToSiteDeclaresTheNotesVPN(t *testing.T) {
 			t.Errorf("%s is named %q, want %q", c.res.Type, c.res.Name, c.name)
 		}
 		for k, want := range c.want {
-			if got := str(c.res, k); got != want {
+			if got := c.res.Str(k); got != want {
 				t.Errorf("%s %s: %s = %q, want %q", c.res.Type, c.res.Name, k, got, want)
 			}
 		}
@@ -207,12 +174,12 @@ func TestSiteToSiteDeclaresTheNotesVPN(t *testing.T) {
 	}
 	var tables []string
 	for _, rt := range routes {
-		tables = append(tables, str(rt, "routeTableId"))
-		if str(rt, "destinationCidrBlock") != "192.168.0.0/20" || str(rt, "gatewayId") != vgw.ID {
+		tables = append(tables, rt.Str("routeTableId"))
+		if rt.Str("destinationCidrBlock") != "192.168.0.0/20" || rt.Str("gatewayId") != vgw.ID {
 			t.Errorf("route %s: %v, want 192.168.0.0/20 via %s", rt.Name, rt.Inputs, vgw.ID)
 		}
-		if !slices.Contains(r.deps[rt.Name], att.Name) {
-			t.Errorf("route %s does not depend on the VGW attachment (deps %v)", rt.Name, r.deps[rt.Name])
+		if !slices.Contains(rt.Dependencies, att.URN) {
+			t.Errorf("route %s does not depend on the VGW attachment (deps %v)", rt.Name, rt.Dependencies)
 		}
 	}
 	slices.Sort(tables)
@@ -271,7 +238,7 @@ func TestTunnelOptionsAndConfComeFromOneProfile(t *testing.T) {
 			want := cfg.Profile()
 			// Libreswan's probe interval has no AWS option.
 			fromAWS[0].DPDDelaySeconds = want.DPDDelaySeconds
-			fromAWS[0].Tunnel1InsideCidr, fromAWS[0].Tunnel2InsideCidr = str(conn, "tunnel1InsideCidr"), str(conn, "tunnel2InsideCidr")
+			fromAWS[0].Tunnel1InsideCidr, fromAWS[0].Tunnel2InsideCidr = conn.Str("tunnel1InsideCidr"), conn.Str("tunnel2InsideCidr")
 			if !profilesEqual(fromAWS[0], want) {
 				t.Errorf("AWS tunnel options %+v, want the profile %+v", fromAWS[0], want)
 			}
