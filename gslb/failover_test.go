@@ -609,11 +609,7 @@ func TestBadConfigFailsNamingTheKeyAndRegistersNothing(t *testing.T) {
 					t.Errorf("error does not mention %q:\n%v", w, err)
 				}
 			}
-			for _, r := range e.Resources() {
-				if !strings.HasPrefix(r.Type, "pulumi:providers:") {
-					t.Errorf("%s %s registered before the config error", r.Type, r.Name)
-				}
-			}
+			e.AssertOnlyProviders(t)
 			if n := len(e.Invokes()); n != 0 {
 				t.Errorf("%d invokes made before the config error", n)
 			}

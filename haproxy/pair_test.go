@@ -401,11 +401,7 @@ func TestPairBadArgsFailAndRegisterNothing(t *testing.T) {
 					t.Errorf("error %q does not name %s", err, w)
 				}
 			}
-			for _, r := range e.Resources() {
-				if !strings.HasPrefix(r.Type, "pulumi:providers:") {
-					t.Errorf("registered %s %s despite the bad config", r.Type, r.Name)
-				}
-			}
+			e.AssertOnlyProviders(t)
 		})
 	}
 }

@@ -283,11 +283,7 @@ func TestBadNetworkConfigFailsNamingTheKey(t *testing.T) {
 					t.Errorf("error does not mention %q:\n%v", w, err)
 				}
 			}
-			for _, r := range e.Resources() {
-				if !strings.HasPrefix(r.Type, "pulumi:providers:") {
-					t.Errorf("%s registered despite the bad config", r)
-				}
-			}
+			e.AssertOnlyProviders(t)
 		})
 	}
 }

@@ -222,11 +222,7 @@ func TestGatewayVMConfigFailsNamingTheKey(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want it to contain %q", err, tc.want)
 			}
-			for _, res := range r.Resources() {
-				if !strings.HasPrefix(res.Type, "pulumi:providers:") {
-					t.Errorf("registered %s %s despite bad config", res.Type, res.Name)
-				}
-			}
+			r.AssertOnlyProviders(t)
 		})
 	}
 }

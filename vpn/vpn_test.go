@@ -427,11 +427,7 @@ func TestBadConfigFailsNamingTheKeyAndRegistersNothing(t *testing.T) {
 					t.Errorf("the error prints a key: %v", err)
 				}
 			}
-			for _, res := range r.Resources() {
-				if !strings.HasPrefix(res.Type, "pulumi:providers:") {
-					t.Errorf("registered %s %s despite bad config", res.Type, res.Name)
-				}
-			}
+			r.AssertOnlyProviders(t)
 		})
 	}
 }

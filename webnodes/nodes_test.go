@@ -510,11 +510,7 @@ func TestBadNodeArgsRegisterNothing(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("error %v, want one naming %s", err, tc.want)
 			}
-			for _, r := range e.Resources() {
-				if !strings.HasPrefix(r.Type, "pulumi:providers:") {
-					t.Errorf("%s %s registered despite the bad config", r.Type, r.Name)
-				}
-			}
+			e.AssertOnlyProviders(t)
 		})
 	}
 }

@@ -130,3 +130,15 @@ func (c Config) Object(t testing.TB, key string) map[string]any {
 	}
 	return m
 }
+
+// AssertOnlyProviders fails t for every registered resource that is not a
+// provider: after bad arguments a component must register nothing, while the
+// providers a test made for it already exist.
+func (e *Engine) AssertOnlyProviders(t testing.TB) {
+	t.Helper()
+	for _, r := range e.Resources() {
+		if !r.IsProvider() {
+			t.Errorf("%s registered despite the bad config", r)
+		}
+	}
+}

@@ -95,3 +95,8 @@ func splitPath(path string) []string {
 func (r *Resource) String() string {
 	return fmt.Sprintf("%s %s", r.Type, r.Name)
 }
+
+// IsProvider reports whether r is a provider resource.
+func (r *Resource) IsProvider() bool {
+	return strings.HasPrefix(r.Type, "pulumi:providers:")
+}
