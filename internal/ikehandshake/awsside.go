@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hybridlab/hybrid-cloud/internal/mockengine"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
@@ -305,29 +306,15 @@ func percent(n int) string {
 	return strconv.Itoa(n) + "%"
 }
 
-// plain unwraps secrets and known outputs.
-func plain(v resource.PropertyValue) resource.PropertyValue {
-	for {
-		switch {
-		case v.IsSecret():
-			v = v.SecretValue().Element
-		case v.IsOutput() && v.OutputValue().Known:
-			v = v.OutputValue().Element
-		default:
-			return v
-		}
-	}
-}
-
 func str(m resource.PropertyMap, k string) string {
-	if v := plain(m[resource.PropertyKey(k)]); v.IsString() {
+	if v := mockengine.Plain(m[resource.PropertyKey(k)]); v.IsString() {
 		return v.StringValue()
 	}
 	return ""
 }
 
 func num(m resource.PropertyMap, k string) int {
-	if v := plain(m[resource.PropertyKey(k)]); v.IsNumber() {
+	if v := mockengine.Plain(m[resource.PropertyKey(k)]); v.IsNumber() {
 		return int(v.NumberValue())
 	}
 	return 0
@@ -335,9 +322,9 @@ func num(m resource.PropertyMap, k string) int {
 
 func strs(m resource.PropertyMap, k string) []string {
 	var out []string
-	if v := plain(m[resource.PropertyKey(k)]); v.IsArray() {
+	if v := mockengine.Plain(m[resource.PropertyKey(k)]); v.IsArray() {
 		for _, e := range v.ArrayValue() {
-			if e := plain(e); e.IsString() {
+			if e := mockengine.Plain(e); e.IsString() {
 				out = append(out, e.StringValue())
 			}
 		}
@@ -347,9 +334,9 @@ func strs(m resource.PropertyMap, k string) []string {
 
 func ints(m resource.PropertyMap, k string) []int {
 	var out []int
-	if v := plain(m[resource.PropertyKey(k)]); v.IsArray() {
+	if v := mockengine.Plain(m[resource.PropertyKey(k)]); v.IsArray() {
 		for _, e := range v.ArrayValue() {
-			if e := plain(e); e.IsNumber() {
+			if e := mockengine.Plain(e); e.IsNumber() {
 				out = append(out, int(e.NumberValue()))
 			}
 		}

@@ -27,7 +27,7 @@ func (r *Resource) Strs(path string) []string {
 	var out []string
 	if v := r.Input(path); v.IsArray() {
 		for _, el := range v.ArrayValue() {
-			if el = unwrap(el); el.IsString() {
+			if el = Plain(el); el.IsString() {
 				out = append(out, el.StringValue())
 			}
 		}
@@ -49,7 +49,7 @@ func Lookup(m resource.PropertyMap, path string) resource.PropertyValue {
 func lookup(m resource.PropertyMap, path string, unwrapLast bool) resource.PropertyValue {
 	v := resource.NewObjectProperty(m)
 	for _, part := range splitPath(path) {
-		v = unwrap(v)
+		v = Plain(v)
 		switch idx, err := strconv.Atoi(part); {
 		case err == nil && v.IsArray() && idx >= 0 && idx < len(v.ArrayValue()):
 			v = v.ArrayValue()[idx]
@@ -60,12 +60,13 @@ func lookup(m resource.PropertyMap, path string, unwrapLast bool) resource.Prope
 		}
 	}
 	if unwrapLast {
-		v = unwrap(v)
+		v = Plain(v)
 	}
 	return v
 }
 
-func unwrap(v resource.PropertyValue) resource.PropertyValue {
+// Plain unwraps secrets and known outputs down to the value inside.
+func Plain(v resource.PropertyValue) resource.PropertyValue {
 	for {
 		switch {
 		case v.IsSecret():
