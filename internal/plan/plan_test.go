@@ -1,0 +1,59 @@
+package plan
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+func TestSettingsMaskSecretsAndSummariseFiles(t *testing.T) {
+	t.Parallel()
+	userData := "#!/bin/bash\necho hello\n"
+	inputs := resource.NewPropertyMapFromMap(map[string]any{
+		"name":     "MY-VPC",
+		"tags":     map[string]any{"Name": "MY-CGW"},
+		"ports":    []any{80, 443},
+		"userData": userData,
+		"desc":     "two words",
+	})
+	inputs["psk"] = resource.MakeSecret(resource.NewStringProperty("do-not-print"))
+	got := settings(inputs)
+	for _, want := range []string{
+		"name=MY-VPC", "tags.Name=MY-CGW", "ports[0]=80", "ports[1]=443", `desc="two words"`,
+		"psk=" + Masked, "userData=<23 bytes, sha256:",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("settings lack %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "do-not-print") || strings.Contains(got, "echo hello") {
+		t.Errorf("settings print a secret or a file's content:\n%s", got)
+	}
+}
+
+func TestMainReportsAMissingStack(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	code := Main(func(*pulumi.Context) error { return nil }, []string{"-stack", "nope", "-dir", "../.."}, &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "Pulumi.nope.yaml") || stdout.Len() != 0 {
+		t.Errorf("exit %d, stderr %q, stdout %q; want 1 naming Pulumi.nope.yaml", code, stderr.String(), stdout.String())
+	}
+}
+
+func TestMainReportsAFailingProgram(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	failing := func(*pulumi.Context) error { return errTest }
+	if code := Main(failing, []string{"-dir", "../.."}, &stdout, &stderr); code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if !strings.Contains(stderr.String(), "nothing would be created") || !strings.Contains(stderr.String(), errTest.Error()) {
+		t.Errorf("stderr %q", stderr.String())
+	}
+}
+
+var errTest = errors.New("hybrid-cloud:vpn.onPremCidr: overlaps")
