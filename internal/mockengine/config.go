@@ -142,3 +142,17 @@ func (e *Engine) AssertOnlyProviders(t testing.TB) {
 		}
 	}
 }
+
+// AssertErrorMentions fails t unless err is an error mentioning every one of
+// want (config keys, allowed values): what every bad-config test checks.
+func AssertErrorMentions(t testing.TB, err error, want ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no error; want one mentioning %q", want)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error does not mention %q:\n%v", w, err)
+		}
+	}
+}
