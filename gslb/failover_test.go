@@ -118,49 +118,6 @@ func mustRun(t *testing.T) *mockengine.Engine {
 	return e
 }
 
-// get follows a path of object keys and array indexes ("0") into m.
-func get(m resource.PropertyMap, path ...string) resource.PropertyValue {
-	v := resource.NewObjectProperty(m)
-	for _, k := range path {
-		switch {
-		case v.IsObject():
-			v = v.ObjectValue()[resource.PropertyKey(k)]
-		case v.IsArray():
-			var i int
-			if _, err := fmt.Sscan(k, &i); err != nil || i >= len(v.ArrayValue()) {
-				return resource.NewNullProperty()
-			}
-			v = v.ArrayValue()[i]
-		default:
-			return resource.NewNullProperty()
-		}
-	}
-	return v
-}
-
-// val renders a property for comparison: strings as they are, numbers and
-// bools with fmt, arrays as [a b].
-func val(m resource.PropertyMap, path ...string) string {
-	v := get(m, path...)
-	switch {
-	case v.IsString():
-		return v.StringValue()
-	case v.IsNumber():
-		return fmt.Sprint(v.NumberValue())
-	case v.IsBool():
-		return fmt.Sprint(v.BoolValue())
-	case v.IsArray():
-		var parts []string
-		for _, x := range v.ArrayValue() {
-			parts = append(parts, val(resource.PropertyMap{"x": x}, "x"))
-		}
-		return "[" + strings.Join(parts, " ") + "]"
-	case v.IsNull():
-		return "<unset>"
-	}
-	return v.String()
-}
-
 // must finds a resource or stops the test.
 func must(t *testing.T, e *mockengine.Engine, typ, name string) *mockengine.Resource {
 	t.Helper()
@@ -186,7 +143,7 @@ func check(t *testing.T, r *mockengine.Resource, w want) {
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
-		if got := val(r.Inputs, strings.Split(k, ".")...); got != w[k] {
+		if got := r.Text(k); got != w[k] {
 			t.Errorf("%s %s: %s = %q, want %q", r.Type, r.Name, k, got, w[k])
 		}
 	}
@@ -271,18 +228,18 @@ func TestZoneIsLookedUpByNameThroughThePrimaryProvider(t *testing.T) {
 		t.Fatalf("%d zone lookups, want 1", len(lookups))
 	}
 	inv := lookups[0]
-	if val(inv.Args, "name") != "seojun.shop" || val(inv.Args, "privateZone") != "false" {
+	if mockengine.Text(inv.Args, "name") != "seojun.shop" || mockengine.Text(inv.Args, "privateZone") != "false" {
 		t.Errorf("zone lookup args %v, want name seojun.shop, privateZone false", inv.Args)
 	}
-	if p := e.ByURN(inv.Provider); p == nil || val(p.Inputs, "region") != seoulRegion {
+	if p := e.ByURN(inv.Provider); p == nil || p.Text("region") != seoulRegion {
 		t.Errorf("zone lookup went through %q, want the %s provider", inv.Provider, seoulRegion)
 	}
-	zoneID := val(must(t, e, recordType, "gslb-simple").Inputs, "zoneId")
+	zoneID := must(t, e, recordType, "gslb-simple").Text("zoneId")
 	if zoneID == "" || zoneID == "<unset>" {
 		t.Fatal("simple record has no zone id")
 	}
 	for _, r := range e.OfType(recordType) {
-		if got := val(r.Inputs, "zoneId"); got != zoneID {
+		if got := r.Text("zoneId"); got != zoneID {
 			t.Errorf("record %s in zone %q, want the looked-up %q", r.Name, got, zoneID)
 		}
 	}
@@ -306,11 +263,11 @@ func TestCertificatesCoverTheirRegionsNameAndTheFailoverName(t *testing.T) {
 		})
 		v := must(t, e, validationType, "gslb-"+tc.role+"-cert-validation")
 		// The validation waits for this region's certificate...
-		check(t, v, want{"certificateArn": val(cert.Outputs, "arn")})
+		check(t, v, want{"certificateArn": mockengine.Text(cert.Outputs, "arn")})
 		// ...and for the records of exactly the names it covers.
 		var fqdns []string
 		for _, rec := range tc.validated {
-			fqdns = append(fqdns, val(must(t, e, recordType, rec).Outputs, "fqdn"))
+			fqdns = append(fqdns, mockengine.Text(must(t, e, recordType, rec).Outputs, "fqdn"))
 		}
 		check(t, v, want{"validationRecordFqdns": "[" + strings.Join(fqdns, " ") + "]"})
 	}
@@ -322,7 +279,7 @@ func TestValidationRecordsAreACMsAndWrittenOncePerDomain(t *testing.T) {
 	// What ACM asked for, per domain, over both certificates.
 	asked := map[string]resource.PropertyValue{}
 	for _, cert := range e.OfType(certType) {
-		for _, o := range get(cert.Outputs, "domainValidationOptions").ArrayValue() {
+		for _, o := range mockengine.Lookup(cert.Outputs, "domainValidationOptions").ArrayValue() {
 			d := o.ObjectValue()["domainName"].StringValue()
 			if prev, ok := asked[d]; ok && !prev.DeepEquals(o) {
 				t.Fatalf("mock: two regions ask different records for %s", d)
@@ -413,7 +370,7 @@ func TestTargetGroupsCheckHAProxyAndHoldTheInstance(t *testing.T) {
 			"healthCheck.port": "traffic-port",
 		})
 		check(t, must(t, e, attachType, "gslb-"+role+"-tg-haproxy"), want{
-			"targetGroupArn": val(tg.Outputs, "arn"), "targetId": haproxyInstance[role], "port": "80",
+			"targetGroupArn": mockengine.Text(tg.Outputs, "arn"), "targetId": haproxyInstance[role], "port": "80",
 		})
 	}
 }
@@ -428,20 +385,20 @@ func TestListenersServeTheValidatedCertificateAndRedirectHTTP(t *testing.T) {
 		tg := must(t, e, tgType, "gslb-"+role+"-tg")
 		https := must(t, e, listenerType, "gslb-"+role+"-https")
 		check(t, https, want{
-			"loadBalancerArn":                 val(alb.Outputs, "arn"),
+			"loadBalancerArn":                 mockengine.Text(alb.Outputs, "arn"),
 			"port":                            "443",
 			"protocol":                        "HTTPS",
 			"sslPolicy":                       "ELBSecurityPolicy-TLS13-1-2-2021-06",
-			"certificateArn":                  val(validation.Outputs, "certificateArn"),
+			"certificateArn":                  mockengine.Text(validation.Outputs, "certificateArn"),
 			"defaultActions.0.type":           "forward",
-			"defaultActions.0.targetGroupArn": val(tg.Outputs, "arn"),
+			"defaultActions.0.targetGroupArn": mockengine.Text(tg.Outputs, "arn"),
 		})
 		// Same region's certificate: ACM certificates cannot cross regions.
-		if val(https.Inputs, "certificateArn") != val(cert.Outputs, "arn") || !strings.Contains(val(cert.Outputs, "arn"), ":"+e.Region(alb)+":") {
-			t.Errorf("%s: listener certificate %s is not its region's", role, val(https.Inputs, "certificateArn"))
+		if https.Text("certificateArn") != mockengine.Text(cert.Outputs, "arn") || !strings.Contains(mockengine.Text(cert.Outputs, "arn"), ":"+e.Region(alb)+":") {
+			t.Errorf("%s: listener certificate %s is not its region's", role, https.Text("certificateArn"))
 		}
 		check(t, must(t, e, listenerType, "gslb-"+role+"-http"), want{
-			"loadBalancerArn":                      val(alb.Outputs, "arn"),
+			"loadBalancerArn":                      mockengine.Text(alb.Outputs, "arn"),
 			"port":                                 "80",
 			"protocol":                             "HTTP",
 			"defaultActions.0.type":                "redirect",
@@ -486,7 +443,7 @@ func TestRegionNamesAndFailoverRecordsAliasTheirALBs(t *testing.T) {
 		{"tokyo", "Tokyo-Active", "SECONDARY", "gslb-tokyo-health"},
 	} {
 		alb := must(t, e, albType, "gslb-"+tc.role+"-alb")
-		dns, zone := val(alb.Outputs, "dnsName"), val(alb.Outputs, "zoneId")
+		dns, zone := mockengine.Text(alb.Outputs, "dnsName"), mockengine.Text(alb.Outputs, "zoneId")
 		check(t, must(t, e, recordType, "gslb-"+tc.role+"-alias"), want{
 			"name": tc.role + ".seojun.shop", "type": "A",
 			"aliases.0.name": dns, "aliases.0.zoneId": zone, "aliases.0.evaluateTargetHealth": "false",
@@ -503,7 +460,7 @@ func TestRegionNamesAndFailoverRecordsAliasTheirALBs(t *testing.T) {
 			"ttl":                            "<unset>",
 		})
 	}
-	if a, b := val(must(t, e, albType, "gslb-seoul-alb").Outputs, "zoneId"), val(must(t, e, albType, "gslb-tokyo-alb").Outputs, "zoneId"); a == b {
+	if a, b := mockengine.Text(must(t, e, albType, "gslb-seoul-alb").Outputs, "zoneId"), mockengine.Text(must(t, e, albType, "gslb-tokyo-alb").Outputs, "zoneId"); a == b {
 		t.Errorf("mock gives both regions' ALBs zone %s; the alias zone test could not tell them apart", a)
 	}
 }
@@ -526,8 +483,8 @@ func TestOutputsComeFromTheResources(t *testing.T) {
 		return s
 	}
 	cases := map[string]string{
-		"seoulAlbDnsName":      val(must(t, e, albType, "gslb-seoul-alb").Outputs, "dnsName"),
-		"tokyoAlbDnsName":      val(must(t, e, albType, "gslb-tokyo-alb").Outputs, "dnsName"),
+		"seoulAlbDnsName":      mockengine.Text(must(t, e, albType, "gslb-seoul-alb").Outputs, "dnsName"),
+		"tokyoAlbDnsName":      mockengine.Text(must(t, e, albType, "gslb-tokyo-alb").Outputs, "dnsName"),
 		"gslbFqdn":             "gslb.seojun.shop",
 		"activeHealthCheckId":  must(t, e, healthType, "gslb-seoul-health").ID,
 		"passiveHealthCheckId": must(t, e, healthType, "gslb-tokyo-health").ID,
@@ -541,8 +498,8 @@ func TestOutputsComeFromTheResources(t *testing.T) {
 		t.Errorf("ALB DNS names %q, %q do not name their ALBs and regions", str("seoulAlbDnsName"), str("tokyoAlbDnsName"))
 	}
 	wantArns := fmt.Sprint([]string{
-		val(must(t, e, certType, "gslb-seoul-cert").Outputs, "arn"),
-		val(must(t, e, certType, "gslb-tokyo-cert").Outputs, "arn"),
+		mockengine.Text(must(t, e, certType, "gslb-seoul-cert").Outputs, "arn"),
+		mockengine.Text(must(t, e, certType, "gslb-tokyo-cert").Outputs, "arn"),
 	})
 	if got := fmt.Sprint(out["certificateArns"].Value); got != wantArns {
 		t.Errorf("certificateArns = %s, want %s", got, wantArns)

@@ -1,7 +1,6 @@
 package haproxy
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -91,29 +90,6 @@ func mustRunPair(t *testing.T, c Config) *mockengine.Engine {
 	return e
 }
 
-func str(t *testing.T, m resource.PropertyMap, path ...string) string {
-	t.Helper()
-	v := resource.NewObjectProperty(m)
-	for _, k := range path {
-		if !v.IsObject() {
-			return ""
-		}
-		v = v.ObjectValue()[resource.PropertyKey(k)]
-	}
-	switch {
-	case v.IsString():
-		return v.StringValue()
-	case v.IsBool():
-		if v.BoolValue() {
-			return "true"
-		}
-		return "false"
-	case v.IsNumber():
-		return fmt.Sprint(v.NumberValue())
-	}
-	return ""
-}
-
 func num(m resource.PropertyMap, key string) float64 {
 	if v, ok := m[resource.PropertyKey(key)]; ok && v.IsNumber() {
 		return v.NumberValue()
@@ -135,8 +111,8 @@ func TestPairDeclaresOneInstancePerRegion(t *testing.T) {
 		{"haproxy-tokyo", "HA-tokyo", tokyoRegion, "subnet-1a", "vpc-default"},
 	}
 	amis := map[bool]string{
-		true:  str(t, e.Find(instanceType, "haproxy-tokyo").Inputs, "ami"),
-		false: str(t, e.Find(instanceType, "haproxy-seoul").Inputs, "ami"),
+		true:  e.Find(instanceType, "haproxy-tokyo").Text("ami"),
+		false: e.Find(instanceType, "haproxy-seoul").Text("ami"),
 	}
 	if n := len(e.OfType(instanceType)); n != len(cases) {
 		t.Errorf("%d instances, want %d", n, len(cases))
@@ -155,28 +131,28 @@ func TestPairDeclaresOneInstancePerRegion(t *testing.T) {
 			}
 			in := inst.Inputs
 			for _, kv := range [][3]string{
-				{"tags.Name", str(t, in, "tags", "Name"), c.tag},
-				{"instanceType", str(t, in, "instanceType"), "t3.micro"},
-				{"subnetId", str(t, in, "subnetId"), c.subnet},
-				{"metadataOptions.httpTokens (IMDSv2)", str(t, in, "metadataOptions", "httpTokens"), "required"},
-				{"rootBlockDevice.encrypted", str(t, in, "rootBlockDevice", "encrypted"), "true"},
-				{"associatePublicIpAddress", str(t, in, "associatePublicIpAddress"), "true"},
-				{"userDataReplaceOnChange", str(t, in, "userDataReplaceOnChange"), "true"},
+				{"tags.Name", inst.Text("tags.Name"), c.tag},
+				{"instanceType", inst.Text("instanceType"), "t3.micro"},
+				{"subnetId", inst.Text("subnetId"), c.subnet},
+				{"metadataOptions.httpTokens (IMDSv2)", inst.Text("metadataOptions.httpTokens"), "required"},
+				{"rootBlockDevice.encrypted", inst.Text("rootBlockDevice.encrypted"), "true"},
+				{"associatePublicIpAddress", inst.Text("associatePublicIpAddress"), "true"},
+				{"userDataReplaceOnChange", inst.Text("userDataReplaceOnChange"), "true"},
 			} {
 				if kv[1] != kv[2] {
 					t.Errorf("%s is %q, want %q", kv[0], kv[1], kv[2])
 				}
 			}
 			// The mock's image IDs differ per region, like real AMI IDs.
-			if ami := str(t, in, "ami"); !strings.HasPrefix(ami, "ami-") || ami == amis[c.region == seoulRegion] {
+			if ami := inst.Text("ami"); !strings.HasPrefix(ami, "ami-") || ami == amis[c.region == seoulRegion] {
 				t.Errorf("ami %q: want this region's AL2023 lookup, not the other region's", ami)
 			}
 			sg := e.Find(sgType, c.name+"-sg")
 			if sg == nil {
 				t.Fatalf("no security group %s-sg", c.name)
 			}
-			if e.Region(sg) != c.region || e.ParentOf(sg) != pair || str(t, sg.Inputs, "vpcId") != c.vpc {
-				t.Errorf("security group: region %q, vpc %q, parent %v", e.Region(sg), str(t, sg.Inputs, "vpcId"), sg.Parent)
+			if e.Region(sg) != c.region || e.ParentOf(sg) != pair || sg.Text("vpcId") != c.vpc {
+				t.Errorf("security group: region %q, vpc %q, parent %v", e.Region(sg), sg.Text("vpcId"), sg.Parent)
 			}
 			groups := in["vpcSecurityGroupIds"]
 			if !groups.IsArray() || len(groups.ArrayValue()) != 1 || groups.ArrayValue()[0].StringValue() != sg.ID {
@@ -239,7 +215,7 @@ func TestPairUserDataCarriesTheRenderedConfig(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, name := range []string{"haproxy-seoul", "haproxy-tokyo"} {
-			if got := str(t, e.Find(instanceType, name).Inputs, "userData"); got != wantScript {
+			if got := e.Find(instanceType, name).Text("userData"); got != wantScript {
 				t.Errorf("sticky=%v: %s user data is not the rendered script:\n%s", sticky, name, got)
 			}
 		}
@@ -272,18 +248,18 @@ func TestPairSecurityGroupsLetNothingInOnPort80(t *testing.T) {
 		}
 		for _, r := range ingress {
 			from, to := num(r.Inputs, "fromPort"), num(r.Inputs, "toPort")
-			if from <= 80 && 80 <= to || from > to || str(t, r.Inputs, "ipProtocol") == "-1" {
+			if from <= 80 && 80 <= to || from > to || r.Text("ipProtocol") == "-1" {
 				t.Errorf("%s opens port 80: %v", r.Name, r.Inputs)
 			}
-			if from != 22 || to != 22 || str(t, r.Inputs, "cidrIpv4") != admin {
-				t.Errorf("%s: ports %v-%v from %q, want SSH from %s", r.Name, from, to, str(t, r.Inputs, "cidrIpv4"), admin)
+			if from != 22 || to != 22 || r.Text("cidrIpv4") != admin {
+				t.Errorf("%s: ports %v-%v from %q, want SSH from %s", r.Name, from, to, r.Text("cidrIpv4"), admin)
 			}
 		}
 		egress := map[string]bool{}
 		for _, r := range e.OfType(egressType) {
-			sg := str(t, r.Inputs, "securityGroupId")
-			egress[sg+":"+str(t, r.Inputs, "fromPort")] = true
-			if str(t, r.Inputs, "fromPort") != str(t, r.Inputs, "toPort") {
+			sg := r.Text("securityGroupId")
+			egress[sg+":"+r.Text("fromPort")] = true
+			if r.Text("fromPort") != r.Text("toPort") {
 				t.Errorf("%s opens a port range", r.Name)
 			}
 		}
@@ -314,14 +290,14 @@ func TestPairTokyoFromAmiCopiesSeoulsImage(t *testing.T) {
 		t.Errorf("image in %q, copy in %q; want %s and %s", e.Region(image), e.Region(cp), seoulRegion, tokyoRegion)
 	}
 	for _, kv := range [][3]string{
-		{"image name", str(t, image.Inputs, "name"), "MY-AMI"},
-		{"image sourceInstanceId", str(t, image.Inputs, "sourceInstanceId"), seoul.ID},
-		{"image snapshotWithoutReboot", str(t, image.Inputs, "snapshotWithoutReboot"), "true"},
-		{"copy name", str(t, cp.Inputs, "name"), "MY-AMI"},
-		{"copy sourceAmiId", str(t, cp.Inputs, "sourceAmiId"), image.ID},
-		{"copy sourceAmiRegion", str(t, cp.Inputs, "sourceAmiRegion"), seoulRegion},
-		{"copy encrypted", str(t, cp.Inputs, "encrypted"), "true"},
-		{"HA-tokyo ami", str(t, tokyo.Inputs, "ami"), cp.ID},
+		{"image name", image.Text("name"), "MY-AMI"},
+		{"image sourceInstanceId", image.Text("sourceInstanceId"), seoul.ID},
+		{"image snapshotWithoutReboot", image.Text("snapshotWithoutReboot"), "true"},
+		{"copy name", cp.Text("name"), "MY-AMI"},
+		{"copy sourceAmiId", cp.Text("sourceAmiId"), image.ID},
+		{"copy sourceAmiRegion", cp.Text("sourceAmiRegion"), seoulRegion},
+		{"copy encrypted", cp.Text("encrypted"), "true"},
+		{"HA-tokyo ami", tokyo.Text("ami"), cp.ID},
 	} {
 		if kv[1] != kv[2] {
 			t.Errorf("%s is %q, want %q", kv[0], kv[1], kv[2])
@@ -341,7 +317,7 @@ func TestPairTokyoFromAmiCopiesSeoulsImage(t *testing.T) {
 	if lookups != 1 {
 		t.Errorf("%d AL2023 lookups, want 1 (Seoul only; Tokyo uses the copy)", lookups)
 	}
-	if str(t, tokyo.Inputs, "userData") != str(t, seoul.Inputs, "userData") {
+	if tokyo.Text("userData") != seoul.Text("userData") {
 		t.Error("Tokyo launched from the copy must still get the (idempotent) user data")
 	}
 
@@ -361,8 +337,8 @@ func TestPairOutputsAreTheInstances(t *testing.T) {
 		sg := e.Find(sgType, "haproxy-"+site+"-sg")
 		for key, want := range map[string]string{
 			site + "Id":        inst.ID,
-			site + "Ip":        str(t, inst.Outputs, "publicIp"),
-			site + "PrivateIp": str(t, inst.Outputs, "privateIp"),
+			site + "Ip":        mockengine.Text(inst.Outputs, "publicIp"),
+			site + "PrivateIp": mockengine.Text(inst.Outputs, "privateIp"),
 			site + "Sg":        sg.ID,
 		} {
 			if got := out[key].Value; got != want || want == "" {

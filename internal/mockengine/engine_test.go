@@ -72,3 +72,17 @@ func TestLookupFollowsPathsThroughSecretsAndArrays(t *testing.T) {
 		t.Errorf("Strs(ids) = %v", got)
 	}
 }
+
+func TestTextRendersScalarsArraysAndMissingValues(t *testing.T) {
+	t.Parallel()
+	r := &Resource{Inputs: resource.NewPropertyMapFromMap(map[string]any{
+		"port": 80, "on": true, "ids": []any{"a", 2}, "empty": []any{}, "o": map[string]any{"k": "v"},
+	})}
+	r.Inputs["psk"] = resource.MakeSecret(resource.NewStringProperty("hidden"))
+	cases := map[string]string{"port": "80", "on": "true", "ids": "[a 2]", "empty": "[]", "o.k": "v", "psk": "hidden", "nope": "<unset>", "ids[5]": "<unset>"}
+	for path, want := range cases {
+		if got := r.Text(path); got != want {
+			t.Errorf("Text(%q) = %q, want %q", path, got, want)
+		}
+	}
+}

@@ -35,6 +35,38 @@ func (r *Resource) Strs(path string) []string {
 	return out
 }
 
+// Text is the input at path rendered for comparison (see Text).
+func (r *Resource) Text(path string) string {
+	return Text(r.Inputs, path)
+}
+
+// Text renders the value at path in m for comparison with a wanted string:
+// strings as they are, numbers and bools with fmt, arrays as [a b] and
+// "<unset>" where there is no value (secrets and outputs unwrapped).
+func Text(m resource.PropertyMap, path string) string {
+	return text(Lookup(m, path))
+}
+
+func text(v resource.PropertyValue) string {
+	switch v = Plain(v); {
+	case v.IsString():
+		return v.StringValue()
+	case v.IsNumber():
+		return fmt.Sprint(v.NumberValue())
+	case v.IsBool():
+		return fmt.Sprint(v.BoolValue())
+	case v.IsArray():
+		parts := make([]string, len(v.ArrayValue()))
+		for i, el := range v.ArrayValue() {
+			parts[i] = text(el)
+		}
+		return "[" + strings.Join(parts, " ") + "]"
+	case v.IsNull():
+		return "<unset>"
+	}
+	return v.String()
+}
+
 // IsSecret reports whether the input at path is marked secret.
 func (r *Resource) IsSecret(path string) bool {
 	v := lookup(r.Inputs, path, false)
