@@ -157,9 +157,7 @@ func TestBadNodeConfigFailsTheStackBeforeAnyResource(t *testing.T) {
 				_, err := stackconfig.Load(ctx)
 				return err
 			}, cfg.Set(webNodesKey, obj))
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error %v, want one naming %s", err, tc.want)
-			}
+			mockengine.AssertErrorMentions(t, err, tc.want)
 			if n := len(e.Resources()); n != 0 {
 				t.Errorf("%d resources registered", n)
 			}

@@ -97,6 +97,18 @@ func lookup(m resource.PropertyMap, path string, unwrapLast bool) resource.Prope
 	return v
 }
 
+// Value is the input at path as a plain Go value (see Value).
+func (r *Resource) Value(path string) any {
+	return Value(r.Inputs, path)
+}
+
+// Value is the value at path in m as a plain Go value (string, float64,
+// bool, []any, map[string]any; nil when there is none), secrets and outputs
+// unwrapped, so that == compares its type as well.
+func Value(m resource.PropertyMap, path string) any {
+	return Lookup(m, path).Mappable()
+}
+
 // Plain unwraps secrets and known outputs down to the value inside.
 func Plain(v resource.PropertyValue) resource.PropertyValue {
 	for {
