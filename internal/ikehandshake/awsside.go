@@ -54,31 +54,31 @@ type Connection struct {
 // must have been set explicitly: AWS's defaults offer weak algorithms too.
 func ConnectionFrom(inputs, outputs resource.PropertyMap) (Connection, error) {
 	c := Connection{
-		CustomerCidr: str(inputs, "localIpv4NetworkCidr"),
-		AWSCidr:      str(inputs, "remoteIpv4NetworkCidr"),
+		CustomerCidr: mockengine.Str(inputs, "localIpv4NetworkCidr"),
+		AWSCidr:      mockengine.Str(inputs, "remoteIpv4NetworkCidr"),
 	}
 	var errs []error
 	for i := range c.Tunnels {
 		key := func(k string) string { return fmt.Sprintf("tunnel%d%s", i+1, k) }
 		o := &c.Tunnels[i]
-		o.Outside = str(outputs, key("Address"))
-		o.PresharedKey = str(inputs, key("PresharedKey"))
+		o.Outside = mockengine.Str(outputs, key("Address"))
+		o.PresharedKey = mockengine.Str(inputs, key("PresharedKey"))
 		if o.PresharedKey == "" {
-			o.PresharedKey = str(outputs, key("PresharedKey"))
+			o.PresharedKey = mockengine.Str(outputs, key("PresharedKey"))
 		}
-		o.IkeVersions = strs(inputs, key("IkeVersions"))
-		o.Phase1Encryption = strs(inputs, key("Phase1EncryptionAlgorithms"))
-		o.Phase1Integrity = strs(inputs, key("Phase1IntegrityAlgorithms"))
+		o.IkeVersions = mockengine.Strs(inputs, key("IkeVersions"))
+		o.Phase1Encryption = mockengine.Strs(inputs, key("Phase1EncryptionAlgorithms"))
+		o.Phase1Integrity = mockengine.Strs(inputs, key("Phase1IntegrityAlgorithms"))
 		o.Phase1DHGroups = ints(inputs, key("Phase1DhGroupNumbers"))
-		o.Phase2Encryption = strs(inputs, key("Phase2EncryptionAlgorithms"))
-		o.Phase2Integrity = strs(inputs, key("Phase2IntegrityAlgorithms"))
+		o.Phase2Encryption = mockengine.Strs(inputs, key("Phase2EncryptionAlgorithms"))
+		o.Phase2Integrity = mockengine.Strs(inputs, key("Phase2IntegrityAlgorithms"))
 		o.Phase2DHGroups = ints(inputs, key("Phase2DhGroupNumbers"))
 		o.Phase1Lifetime = num(inputs, key("Phase1LifetimeSeconds"))
 		o.Phase2Lifetime = num(inputs, key("Phase2LifetimeSeconds"))
 		o.RekeyMargin = num(inputs, key("RekeyMarginTimeSeconds"))
 		o.RekeyFuzz = num(inputs, key("RekeyFuzzPercentage"))
 		o.DPDTimeout = num(inputs, key("DpdTimeoutSeconds"))
-		o.DPDAction = str(inputs, key("DpdTimeoutAction"))
+		o.DPDAction = mockengine.Str(inputs, key("DpdTimeoutAction"))
 
 		for _, k := range []struct {
 			name string
@@ -306,30 +306,11 @@ func percent(n int) string {
 	return strconv.Itoa(n) + "%"
 }
 
-func str(m resource.PropertyMap, k string) string {
-	if v := mockengine.Plain(m[resource.PropertyKey(k)]); v.IsString() {
-		return v.StringValue()
-	}
-	return ""
-}
-
 func num(m resource.PropertyMap, k string) int {
 	if v := mockengine.Plain(m[resource.PropertyKey(k)]); v.IsNumber() {
 		return int(v.NumberValue())
 	}
 	return 0
-}
-
-func strs(m resource.PropertyMap, k string) []string {
-	var out []string
-	if v := mockengine.Plain(m[resource.PropertyKey(k)]); v.IsArray() {
-		for _, e := range v.ArrayValue() {
-			if e := mockengine.Plain(e); e.IsString() {
-				out = append(out, e.StringValue())
-			}
-		}
-	}
-	return out
 }
 
 func ints(m resource.PropertyMap, k string) []int {

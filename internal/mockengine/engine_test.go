@@ -85,4 +85,11 @@ func TestTextRendersScalarsArraysAndMissingValues(t *testing.T) {
 			t.Errorf("Text(%q) = %q, want %q", path, got, want)
 		}
 	}
+	// Value keeps the type, so == tells 80 from "80".
+	if r.Value("port") != 80.0 || r.Value("on") != true || r.Value("o.k") != "v" || r.Value("psk") != "hidden" || r.Value("nope") != nil {
+		t.Errorf("Value: port %#v, on %#v, o.k %#v, psk %#v, nope %#v", r.Value("port"), r.Value("on"), r.Value("o.k"), r.Value("psk"), r.Value("nope"))
+	}
+	if got := Str(r.Inputs, "port"); got != "" {
+		t.Errorf("Str of a number = %q, want \"\"", got)
+	}
 }

@@ -16,16 +16,26 @@ func (r *Resource) Input(path string) resource.PropertyValue {
 
 // Str is the string input at path, or "" (secrets unwrapped).
 func (r *Resource) Str(path string) string {
-	if v := r.Input(path); v.IsString() {
+	return Str(r.Inputs, path)
+}
+
+// Strs is the string array input at path (secrets unwrapped).
+func (r *Resource) Strs(path string) []string {
+	return Strs(r.Inputs, path)
+}
+
+// Str is the string at path in m, or "" (secrets unwrapped).
+func Str(m resource.PropertyMap, path string) string {
+	if v := Lookup(m, path); v.IsString() {
 		return v.StringValue()
 	}
 	return ""
 }
 
-// Strs is the string array input at path (secrets unwrapped).
-func (r *Resource) Strs(path string) []string {
+// Strs is the string array at path in m (secrets unwrapped).
+func Strs(m resource.PropertyMap, path string) []string {
 	var out []string
-	if v := r.Input(path); v.IsArray() {
+	if v := Lookup(m, path); v.IsArray() {
 		for _, el := range v.ArrayValue() {
 			if el = Plain(el); el.IsString() {
 				out = append(out, el.StringValue())
