@@ -2,7 +2,9 @@ package plan
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -21,10 +23,17 @@ func TestSettingsMaskSecretsAndSummariseFiles(t *testing.T) {
 		"desc":     "two words",
 	})
 	inputs["psk"] = resource.MakeSecret(resource.NewStringProperty("do-not-print"))
+	inputs["key"] = resource.NewOutputProperty(resource.Output{Element: resource.NewStringProperty("do-not-print"), Known: true, Secret: true})
+	inputs["id"] = resource.MakeComputed(resource.NewStringProperty(""))
+	inputs["arn"] = resource.NewOutputProperty(resource.Output{Element: resource.NewStringProperty("arn:aws:x"), Known: true})
+	long := strings.Repeat("a", 101)
+	inputs["policy"] = resource.NewStringProperty(long)
 	got := settings(inputs)
 	for _, want := range []string{
 		"name=MY-VPC", "tags.Name=MY-CGW", "ports[0]=80", "ports[1]=443", `desc="two words"`,
-		"psk=" + Masked, "userData=<23 bytes, sha256:",
+		"psk=" + Masked, "key=" + Masked, "id=(known after apply)", "arn=arn:aws:x",
+		fmt.Sprintf("userData=<23 bytes, sha256:%.12x>", sha256.Sum256([]byte(userData))),
+		fmt.Sprintf("policy=<101 bytes, sha256:%.12x>", sha256.Sum256([]byte(long))),
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("settings lack %q:\n%s", want, got)
