@@ -218,12 +218,7 @@ func TestEveryResourceIsInItsRegionUnderTheComponent(t *testing.T) {
 func TestZoneIsLookedUpByNameThroughThePrimaryProvider(t *testing.T) {
 	t.Parallel()
 	e := mustRun(t)
-	var lookups []mockengine.Invoke
-	for _, inv := range e.Invokes() {
-		if inv.Token == getZoneToken {
-			lookups = append(lookups, inv)
-		}
-	}
+	lookups := e.InvokesOf(getZoneToken)
 	if len(lookups) != 1 {
 		t.Fatalf("%d zone lookups, want 1", len(lookups))
 	}
@@ -231,7 +226,7 @@ func TestZoneIsLookedUpByNameThroughThePrimaryProvider(t *testing.T) {
 	if mockengine.Text(inv.Args, "name") != "seojun.shop" || mockengine.Text(inv.Args, "privateZone") != "false" {
 		t.Errorf("zone lookup args %v, want name seojun.shop, privateZone false", inv.Args)
 	}
-	if p := e.ByURN(inv.Provider); p == nil || p.Text("region") != seoulRegion {
+	if e.InvokeRegion(inv) != seoulRegion {
 		t.Errorf("zone lookup went through %q, want the %s provider", inv.Provider, seoulRegion)
 	}
 	zoneID := must(t, e, recordType, "gslb-simple").Text("zoneId")

@@ -173,11 +173,8 @@ func TestPairLooksUpAL2023ForTheInstanceArchitecture(t *testing.T) {
 	c.InstanceType = "t4g.micro"
 	e := mustRunPair(t, c)
 	var regions []string
-	for _, inv := range e.Invokes() {
-		if inv.Token != getAmiToken {
-			continue
-		}
-		regions = append(regions, e.Region(&mockengine.Resource{Provider: inv.Provider}))
+	for _, inv := range e.InvokesOf(getAmiToken) {
+		regions = append(regions, e.InvokeRegion(inv))
 		var filters []string
 		for _, f := range inv.Args["filters"].ArrayValue() {
 			o := f.ObjectValue()
@@ -308,13 +305,7 @@ func TestPairTokyoFromAmiCopiesSeoulsImage(t *testing.T) {
 			t.Errorf("%s is not a child of the Pair", r.Name)
 		}
 	}
-	lookups := 0
-	for _, inv := range e.Invokes() {
-		if inv.Token == getAmiToken {
-			lookups++
-		}
-	}
-	if lookups != 1 {
+	if lookups := len(e.InvokesOf(getAmiToken)); lookups != 1 {
 		t.Errorf("%d AL2023 lookups, want 1 (Seoul only; Tokyo uses the copy)", lookups)
 	}
 	if tokyo.Text("userData") != seoul.Text("userData") {

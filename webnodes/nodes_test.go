@@ -226,15 +226,11 @@ func TestSeoulNode(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The image is the newest Amazon Linux 2023 published by Amazon.
-	var ami *mockengine.Invoke
-	for _, inv := range e.Invokes() {
-		if inv.Token == "aws:ec2/getAmi:getAmi" {
-			ami = &inv
-		}
+	amis := e.InvokesOf("aws:ec2/getAmi:getAmi")
+	if len(amis) != 1 {
+		t.Fatalf("%d AMI lookups, want 1", len(amis))
 	}
-	if ami == nil {
-		t.Fatal("no AMI lookup")
-	}
+	ami := amis[0]
 	if mockengine.Value(ami.Args, "mostRecent") != true || !slices.Equal(strs(t, mockengine.Value(ami.Args, "owners")), []string{"amazon"}) {
 		t.Errorf("AMI lookup %v: want the most recent image owned by amazon", ami.Args)
 	}
@@ -435,15 +431,11 @@ func TestHongKongNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var lookup *mockengine.Invoke
-	for _, inv := range e.Invokes() {
-		if inv.Token == "alicloud:ecs/getImages:getImages" {
-			lookup = &inv
-		}
+	lookups := e.InvokesOf("alicloud:ecs/getImages:getImages")
+	if len(lookups) != 1 {
+		t.Fatalf("%d image lookups, want 1", len(lookups))
 	}
-	if lookup == nil {
-		t.Fatal("no image lookup")
-	}
+	lookup := lookups[0]
 	for path, want := range map[string]any{
 		"owners": "system", "mostRecent": true, "nameRegex": `^aliyun_3_x64_20G_alibase_.*\.vhd$`, "instanceType": "ecs.t5-lc1m1.small",
 	} {

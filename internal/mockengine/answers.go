@@ -46,7 +46,7 @@ func answerInvoke(token string, fn func(e *Engine, inv Invoke) (resource.Propert
 var invokes = map[string]func(e *Engine, inv Invoke) (resource.PropertyMap, error){
 	// The newest image of whatever the filters ask for; the ID names the region.
 	"aws:ec2/getAmi:getAmi": func(e *Engine, inv Invoke) (resource.PropertyMap, error) {
-		region := e.invokeRegion(inv)
+		region := e.InvokeRegion(inv)
 		name := filterValue(inv.Args, "name")
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id":           fmt.Sprintf("ami-%08x", hash(region+name)),
@@ -55,7 +55,7 @@ var invokes = map[string]func(e *Engine, inv Invoke) (resource.PropertyMap, erro
 		}), nil
 	},
 	"aws:ec2/getVpc:getVpc": func(e *Engine, inv Invoke) (resource.PropertyMap, error) {
-		region := e.invokeRegion(inv)
+		region := e.InvokeRegion(inv)
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id":        "vpc-default-" + region,
 			"cidrBlock": "172.31.0.0/16",

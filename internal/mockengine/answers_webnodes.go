@@ -83,7 +83,7 @@ func init() {
 		if v, ok := inv.Args["nameRegex"]; ok && v.IsString() {
 			regex = v.StringValue()
 		}
-		id := fmt.Sprintf("m-%08x", hash(e.invokeRegion(inv)+regex))
+		id := fmt.Sprintf("m-%08x", hash(e.InvokeRegion(inv)+regex))
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"id":  "images-" + id,
 			"ids": []any{id},

@@ -229,6 +229,17 @@ func (e *Engine) Find(typ, name string) *Resource {
 	return nil
 }
 
+// InvokesOf returns the invokes of one token, in order.
+func (e *Engine) InvokesOf(token string) []Invoke {
+	var out []Invoke
+	for _, inv := range e.Invokes() {
+		if inv.Token == token {
+			out = append(out, inv)
+		}
+	}
+	return out
+}
+
 // ByURN returns the resource with this URN, or nil.
 func (e *Engine) ByURN(urn string) *Resource {
 	e.mu.Lock()
@@ -282,7 +293,7 @@ func regionOf(inputs resource.PropertyMap) string {
 }
 
 // invokeRegion is the region of the provider an invoke went through.
-func (e *Engine) invokeRegion(inv Invoke) string {
+func (e *Engine) InvokeRegion(inv Invoke) string {
 	if p := e.ByURN(inv.Provider); p != nil {
 		return regionOf(p.Inputs)
 	}
