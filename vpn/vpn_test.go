@@ -4,7 +4,6 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hybridlab/hybrid-cloud/internal/mockengine"
@@ -44,26 +43,17 @@ func noteConfig() Config {
 // component's outputs, resolved.
 type result struct {
 	*mockengine.Engine
-	site                   *SiteToSite
 	conf, secrets, sysctl  string
 	t1, t2, gatewayIP      string
 	secretsSecret, confSec bool
 }
 
-// run declares the component with its own providers, as main.go does.
+// run declares the component with its own providers, as main.go does, and
+// exports its outputs so that the engine waits for every one of them.
 func run(t *testing.T, cfg Config) (*result, error) {
 	t.Helper()
 	res := &result{Engine: mockengine.New("hybrid-cloud", "dev")}
-	var mu sync.Mutex
-	set := func(dst *string) func(string) string {
-		return func(v string) string {
-			mu.Lock()
-			*dst = v
-			mu.Unlock()
-			return v
-		}
-	}
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+	err := res.Run(func(ctx *pulumi.Context) error {
 		awsp, err := aws.NewProvider(ctx, "aws-"+seoul, &aws.ProviderArgs{Region: pulumi.String(seoul)})
 		if err != nil {
 			return err
@@ -86,18 +76,23 @@ func run(t *testing.T, cfg Config) (*result, error) {
 		if err != nil {
 			return err
 		}
-		res.site = site
-		site.LibreswanConf.ApplyT(set(&res.conf))
-		site.LibreswanSecrets.ApplyT(set(&res.secrets))
-		site.Sysctl.ApplyT(set(&res.sysctl))
-		site.Tunnel1Address.ApplyT(set(&res.t1))
-		site.Tunnel2Address.ApplyT(set(&res.t2))
-		site.GatewayIP.ApplyT(set(&res.gatewayIP))
-		res.secretsSecret = pulumi.IsSecret(site.LibreswanSecrets)
-		res.confSec = pulumi.IsSecret(site.LibreswanConf)
+		ctx.Export("conf", site.LibreswanConf)
+		ctx.Export("secrets", site.LibreswanSecrets)
+		ctx.Export("sysctl", site.Sysctl)
+		ctx.Export("t1", site.Tunnel1Address)
+		ctx.Export("t2", site.Tunnel2Address)
+		ctx.Export("gatewayIP", site.GatewayIP)
 		return nil
-	}, pulumi.WithMocks("hybrid-cloud", "dev", res.Engine))
-	return res, err
+	}, mockengine.Config{})
+	if err != nil {
+		return res, err
+	}
+	out := res.Outputs()
+	for dst, name := range map[*string]string{&res.conf: "conf", &res.secrets: "secrets", &res.sysctl: "sysctl", &res.t1: "t1", &res.t2: "t2", &res.gatewayIP: "gatewayIP"} {
+		*dst, _ = out[name].Value.(string)
+	}
+	res.secretsSecret, res.confSec = out["secrets"].Secret, out["conf"].Secret
+	return res, nil
 }
 
 func mustRun(t *testing.T, cfg Config) *result {
