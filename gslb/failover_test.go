@@ -55,11 +55,7 @@ func devConfig() Config {
 // exports the Failover's fields as stack outputs.
 func failoverProgram(c Config) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
-		str := func(s string) pulumi.StringOutput {
-			o, resolve, _ := ctx.NewOutput()
-			resolve(s)
-			return o.ApplyT(func(v any) string { return v.(string) }).(pulumi.StringOutput)
-		}
+		str := func(s string) pulumi.StringOutput { return mockengine.Resolved(ctx, s) }
 		site := func(role, region string) (Site, error) {
 			p, err := aws.NewProvider(ctx, "aws-"+region, &aws.ProviderArgs{Region: pulumi.String(region)})
 			if err != nil {

@@ -46,12 +46,7 @@ func runPair(t *testing.T, c Config) (*mockengine.Engine, error) {
 		if err != nil {
 			return err
 		}
-		// Outputs made by the context are awaited by the run, as resources' are.
-		str := func(s string) pulumi.StringOutput {
-			o, resolve, _ := ctx.NewOutput()
-			resolve(s)
-			return o.ApplyT(func(v any) string { return v.(string) }).(pulumi.StringOutput)
-		}
+		str := func(s string) pulumi.StringOutput { return mockengine.Resolved(ctx, s) }
 		p, err := NewPair(ctx, "haproxy", &PairArgs{
 			Config: c,
 			Backends: []Backend{

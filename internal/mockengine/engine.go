@@ -331,3 +331,13 @@ func Format(v any) string {
 		return encode(x)
 	}
 }
+
+// Resolved is s as an output made by ctx, standing in for another
+// component's output in a component test. Unlike
+// pulumi.String(s).ToStringOutput(), the run awaits it and what is applied
+// to it, as it awaits resources' outputs.
+func Resolved(ctx *pulumi.Context, s string) pulumi.StringOutput {
+	o, resolve, _ := ctx.NewOutput()
+	resolve(s)
+	return o.ApplyT(func(v any) string { return v.(string) }).(pulumi.StringOutput)
+}

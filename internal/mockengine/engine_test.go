@@ -1,6 +1,7 @@
 package mockengine
 
 import (
+	"sync/atomic"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
@@ -91,5 +92,25 @@ func TestTextRendersScalarsArraysAndMissingValues(t *testing.T) {
 	}
 	if got := Str(r.Inputs, "port"); got != "" {
 		t.Errorf("Str of a number = %q, want \"\"", got)
+	}
+}
+
+func TestTheRunAwaitsWhatIsAppliedToResolvedOutputs(t *testing.T) {
+	t.Parallel()
+	for i := 0; i < 20; i++ { // a plain output's apply was seen to outlive the run
+		var got atomic.Value
+		err := New("p", "s").Run(func(ctx *pulumi.Context) error {
+			Resolved(ctx, "value").ApplyT(func(s string) string {
+				got.Store(s)
+				return s
+			})
+			return nil
+		}, Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := got.Load(); v != "value" {
+			t.Fatalf("run %d returned before the apply ran (got %v)", i, v)
+		}
 	}
 }
