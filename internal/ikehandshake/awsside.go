@@ -307,7 +307,7 @@ func percent(n int) string {
 }
 
 func num(m resource.PropertyMap, k string) int {
-	if v := mockengine.Plain(m[resource.PropertyKey(k)]); v.IsNumber() {
+	if v := mockengine.Lookup(m, k); v.IsNumber() {
 		return int(v.NumberValue())
 	}
 	return 0
@@ -315,7 +315,7 @@ func num(m resource.PropertyMap, k string) int {
 
 func ints(m resource.PropertyMap, k string) []int {
 	var out []int
-	if v := mockengine.Plain(m[resource.PropertyKey(k)]); v.IsArray() {
+	if v := mockengine.Lookup(m, k); v.IsArray() {
 		for _, e := range v.ArrayValue() {
 			if e := mockengine.Plain(e); e.IsNumber() {
 				out = append(out, int(e.NumberValue()))
