@@ -1,6 +1,7 @@
 package vpn
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -261,7 +262,8 @@ func TestSysctlAppliesInNamespace(t *testing.T) {
 	tooltest.RequireRoot(t)
 	ip := tooltest.Require(t, "ip", "iproute2")
 	sysctl := tooltest.Require(t, "sysctl", "procps")
-	ns := "vpn-sysctl-test"
+	// Unique per process: two checkouts may run the suite at once.
+	ns := fmt.Sprintf("vpn-sysctl-test-%d", os.Getpid())
 	if out, err := exec.Command(ip, "netns", "add", ns).CombinedOutput(); err != nil {
 		t.Fatalf("ip netns add: %v\n%s", err, out)
 	}
