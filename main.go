@@ -41,7 +41,7 @@ func program(ctx *pulumi.Context) error {
 	c := cfg.Clouds
 
 	vpc, err := network.NewVpc(ctx, "my-vpc", &network.VpcArgs{
-		Config: cfg.Network, Region: c.AwsPrimaryRegion, Provider: p.seoul,
+		Config: cfg.Network, Region: c.AwsPrimaryRegion, Provider: p.seoul, Protect: cfg.Protect,
 	})
 	if err != nil {
 		return err
@@ -53,6 +53,7 @@ func program(ctx *pulumi.Context) error {
 		RouteTableIDs:     vpc.RouteTableIDs,
 		AWSProvider:       p.seoul,
 		OpenStackProvider: p.openstack,
+		Protect:           cfg.Protect,
 	})
 	if err != nil {
 		return err
@@ -75,29 +76,27 @@ func program(ctx *pulumi.Context) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", c.AwsSecondaryRegion, err)
 	}
-	pair, err := haproxy.NewPair(ctx, "haproxy", &haproxy.PairArgs{
-		Config:   cfg.HAProxy,
-		Backends: backends,
-		Seoul:    haproxy.Site{Region: c.AwsPrimaryRegion, Placement: vpc.Public(), Provider: p.seoul},
-		Tokyo:    haproxy.Site{Region: c.AwsSecondaryRegion, Placement: tokyoNet, Provider: p.tokyo},
+	// The ALBs and their target groups come first: each region's HAProxy
+	// group registers its instance in its target group.
+	failover, err := gslb.NewFailover(ctx, "gslb", &gslb.FailoverArgs{
+		Config: cfg.GSLB,
+		Primary: gslb.Site{
+			Region: c.AwsPrimaryRegion, Placement: vpc.Public(), Provider: p.seoul, HealthPath: haproxy.HealthPath,
+		},
+		Secondary: gslb.Site{
+			Region: c.AwsSecondaryRegion, Placement: tokyoNet, Provider: p.tokyo, HealthPath: haproxy.HealthPath,
+		},
+		WebNodeIPs: nodeIPs,
+		Protect:    cfg.Protect,
 	})
 	if err != nil {
 		return err
 	}
-
-	failover, err := gslb.NewFailover(ctx, "gslb", &gslb.FailoverArgs{
-		Config: cfg.GSLB,
-		Primary: gslb.Site{
-			Region: c.AwsPrimaryRegion, Placement: vpc.Public(), Provider: p.seoul,
-			TargetInstanceID: pair.Seoul.InstanceID, TargetSecurityGroupID: pair.Seoul.SecurityGroupID,
-			HealthPath: pair.HealthPath,
-		},
-		Secondary: gslb.Site{
-			Region: c.AwsSecondaryRegion, Placement: tokyoNet, Provider: p.tokyo,
-			TargetInstanceID: pair.Tokyo.InstanceID, TargetSecurityGroupID: pair.Tokyo.SecurityGroupID,
-			HealthPath: pair.HealthPath,
-		},
-		WebNodeIPs: nodeIPs,
+	pair, err := haproxy.NewPair(ctx, "haproxy", &haproxy.PairArgs{
+		Config:   cfg.HAProxy,
+		Backends: backends,
+		Seoul:    haproxySite(c.AwsPrimaryRegion, vpc.Public(), p.seoul, failover.PrimaryBackend),
+		Tokyo:    haproxySite(c.AwsSecondaryRegion, tokyoNet, p.tokyo, failover.SecondaryBackend),
 	})
 	if err != nil {
 		return err
@@ -113,10 +112,8 @@ func program(ctx *pulumi.Context) error {
 	ctx.Export("vpnGatewayIp", site.GatewayIP)
 	ctx.Export("webNodeIps", nodeIPMap)
 	ctx.Export("webNodes", webnodes.Summary(nodes))
-	ctx.Export("haproxySeoulIp", pair.Seoul.PublicIP)
-	ctx.Export("haproxyTokyoIp", pair.Tokyo.PublicIP)
-	ctx.Export("haproxySeoulInstanceId", pair.Seoul.InstanceID)
-	ctx.Export("haproxyTokyoInstanceId", pair.Tokyo.InstanceID)
+	ctx.Export("haproxySeoulGroup", pair.Seoul.Name)
+	ctx.Export("haproxyTokyoGroup", pair.Tokyo.Name)
 	ctx.Export("haproxyConfig", pair.Config)
 	ctx.Export("seoulAlbDnsName", failover.PrimaryAlbDNSName)
 	ctx.Export("tokyoAlbDnsName", failover.SecondaryAlbDNSName)
@@ -132,28 +129,37 @@ func program(ctx *pulumi.Context) error {
 func newWebNodes(ctx *pulumi.Context, cfg *stackconfig.Stack, p *providers, seoulNet network.Placement) ([]*webnodes.Node, error) {
 	c, w := cfg.Clouds, cfg.WebNodes
 	seoul, err := webnodes.NewAwsNode(ctx, "seoul", &webnodes.AwsNodeArgs{
-		Config: w.Seoul, Region: c.AwsPrimaryRegion, Placement: seoulNet, Provider: p.seoul,
+		Config: w.Seoul, Region: c.AwsPrimaryRegion, Placement: seoulNet, Provider: p.seoul, Protect: cfg.Protect,
 	})
 	if err != nil {
 		return nil, err
 	}
 	london, err := webnodes.NewAzureNode(ctx, "london", &webnodes.AzureNodeArgs{
-		Config: w.London, Location: c.AzureLocation, Provider: p.azure,
+		Config: w.London, Location: c.AzureLocation, Provider: p.azure, Protect: cfg.Protect,
 	})
 	if err != nil {
 		return nil, err
 	}
 	oregon, err := webnodes.NewGcpNode(ctx, "oregon", &webnodes.GcpNodeArgs{
-		Config: w.Oregon, Region: c.GcpRegion, Provider: p.gcp,
+		Config: w.Oregon, Region: c.GcpRegion, Provider: p.gcp, Protect: cfg.Protect,
 	})
 	if err != nil {
 		return nil, err
 	}
 	hongkong, err := webnodes.NewAlicloudNode(ctx, "hongkong", &webnodes.AlicloudNodeArgs{
-		Config: w.HongKong, Region: c.AlicloudRegion, Provider: p.alicloud,
+		Config: w.HongKong, Region: c.AlicloudRegion, Provider: p.alicloud, Protect: cfg.Protect,
 	})
 	if err != nil {
 		return nil, err
 	}
 	return []*webnodes.Node{seoul, london, oregon, hongkong}, nil
+}
+
+// haproxySite is one region's place for HAProxy, behind that region's ALB.
+func haproxySite(region string, placement network.Placement, provider pulumi.ProviderResource, b gslb.Backend) haproxy.Site {
+	return haproxy.Site{
+		Region: region, Placement: placement, Provider: provider,
+		TargetGroupArn: b.TargetGroupArn, AlbSecurityGroupID: b.SecurityGroupID,
+		IngressAliases: []pulumi.Alias{b.IngressAlias}, EgressAliases: []pulumi.Alias{b.EgressAlias},
+	}
 }

@@ -15,13 +15,13 @@ import (
 )
 
 const (
-	instanceType   = "aws:ec2/instance:Instance"
-	attachmentType = "aws:lb/targetGroupAttachment:TargetGroupAttachment"
-	targetType     = "aws:lb/targetGroup:TargetGroup"
-	albType        = "aws:lb/loadBalancer:LoadBalancer"
-	recordType     = "aws:route53/record:Record"
-	healthType     = "aws:route53/healthCheck:HealthCheck"
-	vpnType        = "aws:ec2/vpnConnection:VpnConnection"
+	launchTemplateType = "aws:ec2/launchTemplate:LaunchTemplate"
+	groupType          = "aws:autoscaling/group:Group"
+	targetType         = "aws:lb/targetGroup:TargetGroup"
+	albType            = "aws:lb/loadBalancer:LoadBalancer"
+	recordType         = "aws:route53/record:Record"
+	healthType         = "aws:route53/healthCheck:HealthCheck"
+	vpnType            = "aws:ec2/vpnConnection:VpnConnection"
 )
 
 // TestDataFlowsThroughTheWholeStack follows each value from the resource that
@@ -38,26 +38,21 @@ func TestDataFlowsThroughTheWholeStack(t *testing.T) {
 		t.Fatalf("webNodeIps = %#v, want four nodes", out["webNodeIps"].Value)
 	}
 
-	t.Run("web node IPs reach both HAProxy configs and the simple record", func(t *testing.T) {
-		haproxies := e.OfType(instanceType)
-		seen := 0
-		for _, inst := range haproxies {
-			if !strings.HasPrefix(inst.Str("tags.Name"), "HA-") {
-				continue
-			}
-			seen++
-			userData := inst.Str("userData")
-			if decoded, err := base64.StdEncoding.DecodeString(userData); err == nil {
-				userData = string(decoded)
+	t.Run("web node IPs reach both HAProxy launch templates and the simple record", func(t *testing.T) {
+		templates := e.OfType(launchTemplateType)
+		for _, lt := range templates {
+			decoded, err := base64.StdEncoding.DecodeString(lt.Str("userData"))
+			if err != nil {
+				t.Fatalf("%s: user data is not base64: %v", lt, err)
 			}
 			for label, ip := range ips {
-				if !strings.Contains(userData, " "+ip+":80") {
-					t.Errorf("%s: user data has no server line for %s (%s)", inst.Str("tags.Name"), label, ip)
+				if !strings.Contains(string(decoded), " "+ip+":80") {
+					t.Errorf("%s: user data has no server line for %s (%s)", lt.Str("tags.Name"), label, ip)
 				}
 			}
 		}
-		if seen != 2 {
-			t.Errorf("%d HAProxy instances, want 2", seen)
+		if len(templates) != 2 {
+			t.Errorf("%d HAProxy launch templates, want 2", len(templates))
 		}
 		cfg, _ := out["haproxyConfig"].Value.(string)
 		for label, ip := range ips {
@@ -71,28 +66,31 @@ func TestDataFlowsThroughTheWholeStack(t *testing.T) {
 		}
 	})
 
-	t.Run("each HAProxy instance is the target of its own region's target group", func(t *testing.T) {
-		for _, att := range e.OfType(attachmentType) {
-			inst := byID(e, instanceType, att.Str("targetId"))
-			if inst == nil {
-				t.Errorf("%s targets %q, which is no instance", att, att.Str("targetId"))
-				continue
+	t.Run("each HAProxy group registers in its own region's target group and launches its template", func(t *testing.T) {
+		groups := e.OfType(groupType)
+		for _, g := range groups {
+			arns := g.Strs("targetGroupArns")
+			if len(arns) != 1 {
+				t.Fatalf("%s: target groups %v, want one", g, arns)
 			}
-			tg := byOutput(e, targetType, "arn", att.Str("targetGroupArn"))
-			if tg == nil {
-				t.Errorf("%s: no target group with ARN %s", att, att.Str("targetGroupArn"))
-				continue
+			tg := byOutput(e, targetType, "arn", arns[0])
+			lt := byID(e, launchTemplateType, g.Str("launchTemplate.id"))
+			if tg == nil || lt == nil {
+				t.Fatalf("%s: target group %v, launch template %v", g, tg, lt)
 			}
-			if e.Region(inst) != e.Region(tg) || e.Region(att) != e.Region(tg) {
-				t.Errorf("%s: instance in %s, target group in %s, attachment in %s", att, e.Region(inst), e.Region(tg), e.Region(att))
+			if e.Region(g) != e.Region(tg) || e.Region(g) != e.Region(lt) {
+				t.Errorf("%s in %s: target group in %s, launch template in %s", g, e.Region(g), e.Region(tg), e.Region(lt))
 			}
-			want := map[string]string{"ap-northeast-2": "TG-Seoul", "ap-northeast-1": "TG-TOKYO"}[e.Region(tg)]
-			if tg.Str("name") != want {
-				t.Errorf("target group in %s is %q, want %q", e.Region(tg), tg.Str("name"), want)
+			want := map[string][2]string{"ap-northeast-2": {"TG-Seoul", "HA-seoul"}, "ap-northeast-1": {"TG-TOKYO", "HA-tokyo"}}[e.Region(tg)]
+			if tg.Str("name") != want[0] || lt.Str("tagSpecifications[0].tags.Name") != want[1] {
+				t.Errorf("group in %s: target group %q, instances named %q; want %v", e.Region(g), tg.Str("name"), lt.Str("tagSpecifications[0].tags.Name"), want)
+			}
+			if got := out[map[string]string{"HA-seoul": "haproxySeoulGroup", "HA-tokyo": "haproxyTokyoGroup"}[want[1]]].Value; got != g.Outputs["name"].StringValue() {
+				t.Errorf("group output %v, want %s", got, g.Outputs["name"].StringValue())
 			}
 		}
-		if n := len(e.OfType(attachmentType)); n != 2 {
-			t.Errorf("%d target group attachments, want 2", n)
+		if len(groups) != 2 {
+			t.Errorf("%d HAProxy groups, want 2", len(groups))
 		}
 	})
 

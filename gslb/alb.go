@@ -31,6 +31,7 @@ const (
 	// (75 s), so the ALB never reuses a connection HAProxy is closing.
 	idleTimeout           = 60
 	targetGroupTargetType = "instance"
+	deregistrationDelay   = 30
 )
 
 // albArgs is one region's load balancer.
@@ -43,17 +44,20 @@ type albArgs struct {
 	certificateArn pulumi.StringInput
 }
 
-// alb is what the DNS side needs of a load balancer.
+// alb is what the DNS side and the tier behind it need of a load balancer.
 type alb struct {
-	lb    *lb.LoadBalancer
-	https *lb.Listener
+	lb            *lb.LoadBalancer
+	https         *lb.Listener
+	targetGroup   *lb.TargetGroup
+	securityGroup *ec2.SecurityGroup
 }
 
 // newALB declares, in the site's region: the ALB's security group (80/443
-// in, port 80 out to HAProxy only), the rule that lets that group into
-// HAProxy's group on port 80, the ALB in the site's subnets, the target group
-// with the HAProxy instance, an HTTPS listener with the validated
-// certificate and an HTTP listener that redirects to it.
+// in; its one egress rule, port 80 to HAProxy's group, is declared by the
+// HAProxy tier with the matching ingress), the ALB in the site's subnets,
+// the target group HAProxy's Auto Scaling group registers in, an HTTPS
+// listener with the validated certificate and an HTTP listener that
+// redirects to it.
 func newALB(ctx *pulumi.Context, parent pulumi.Resource, name string, a albArgs) (*alb, error) {
 	opts := []pulumi.ResourceOption{pulumi.Parent(parent), pulumi.Provider(a.site.Provider)}
 	name = name + "-" + a.role
@@ -82,29 +86,6 @@ func newALB(ctx *pulumi.Context, parent pulumi.Resource, name string, a albArgs)
 			return nil, fmt.Errorf("security group %s ingress %d: %w", a.securityGroup, port, err)
 		}
 	}
-	_, err = vpc.NewSecurityGroupEgressRule(ctx, name+"-sg-out-target", &vpc.SecurityGroupEgressRuleArgs{
-		SecurityGroupId:           sg.ID(),
-		Description:               pulumi.String("Requests and health checks to HAProxy"),
-		IpProtocol:                pulumi.String("tcp"),
-		FromPort:                  pulumi.Int(targetPort),
-		ToPort:                    pulumi.Int(targetPort),
-		ReferencedSecurityGroupId: a.site.TargetSecurityGroupID,
-	}, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("security group %s egress: %w", a.securityGroup, err)
-	}
-	_, err = vpc.NewSecurityGroupIngressRule(ctx, name+"-target-from-alb", &vpc.SecurityGroupIngressRuleArgs{
-		SecurityGroupId:           a.site.TargetSecurityGroupID,
-		Description:               pulumi.String("HTTP from " + a.albName + " (" + a.securityGroup + ")"),
-		IpProtocol:                pulumi.String("tcp"),
-		FromPort:                  pulumi.Int(targetPort),
-		ToPort:                    pulumi.Int(targetPort),
-		ReferencedSecurityGroupId: sg.ID(),
-	}, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("HAProxy ingress from %s: %w", a.securityGroup, err)
-	}
-
 	subnets := pulumi.StringArray{}
 	for _, s := range a.site.Placement.SubnetIDs {
 		subnets = append(subnets, s)
@@ -140,20 +121,14 @@ func newALB(ctx *pulumi.Context, parent pulumi.Resource, name string, a albArgs)
 			HealthyThreshold:   pulumi.Int(targetHealthyCount),
 			UnhealthyThreshold: pulumi.Int(targetUnhealthyCount),
 		},
-		Tags: pulumi.StringMap{"Name": pulumi.String(a.targetGroup)},
+		// A deregistered HAProxy (the old one, once an instance refresh's
+		// new one is healthy) gets 30 s to finish its requests, not 300 s.
+		DeregistrationDelay: pulumi.Int(deregistrationDelay),
+		Tags:                pulumi.StringMap{"Name": pulumi.String(a.targetGroup)},
 	}, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("target group %s: %w", a.targetGroup, err)
 	}
-	_, err = lb.NewTargetGroupAttachment(ctx, name+"-tg-haproxy", &lb.TargetGroupAttachmentArgs{
-		TargetGroupArn: tg.Arn,
-		TargetId:       a.site.TargetInstanceID,
-		Port:           pulumi.Int(targetPort),
-	}, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("target group %s attachment: %w", a.targetGroup, err)
-	}
-
 	https, err := lb.NewListener(ctx, name+"-https", &lb.ListenerArgs{
 		LoadBalancerArn: balancer.Arn,
 		Port:            pulumi.Int(httpsPort),
@@ -186,5 +161,17 @@ func newALB(ctx *pulumi.Context, parent pulumi.Resource, name string, a albArgs)
 	if err != nil {
 		return nil, fmt.Errorf("load balancer %s http listener: %w", a.albName, err)
 	}
-	return &alb{lb: balancer, https: https}, nil
+	return &alb{lb: balancer, https: https, targetGroup: tg, securityGroup: sg}, nil
+}
+
+// backend is what the HAProxy tier behind this ALB needs. The aliases name
+// the two rules between the ALB's group and HAProxy's as this component
+// declared them (name-role-target-from-alb, name-role-sg-out-target).
+func (b *alb) backend(parent pulumi.Resource, name, role string) Backend {
+	return Backend{
+		TargetGroupArn:  b.targetGroup.Arn,
+		SecurityGroupID: b.securityGroup.ID().ToStringOutput(),
+		IngressAlias:    pulumi.Alias{Name: pulumi.String(name + "-" + role + "-target-from-alb"), Parent: parent},
+		EgressAlias:     pulumi.Alias{Name: pulumi.String(name + "-" + role + "-sg-out-target"), Parent: parent},
+	}
 }

@@ -56,7 +56,10 @@ func newCertificates(ctx *pulumi.Context, parent pulumi.Resource, name string, z
 			SubjectAlternativeNames: pulumi.ToStringArray(s.domains[1:]),
 			ValidationMethod:        pulumi.String("DNS"),
 			Tags:                    pulumi.StringMap{"Name": pulumi.String(s.domains[0])},
-		}, pulumi.Parent(parent), pulumi.Provider(s.site.Provider))
+		}, pulumi.Parent(parent), pulumi.Provider(s.site.Provider),
+			// A new certificate must be validated and issued again before
+			// the listener can use it.
+			pulumi.Protect(zone.protect))
 		if err != nil {
 			return nil, fmt.Errorf("certificate %s in %s: %w", s.domains[0], s.site.Region, err)
 		}
@@ -76,7 +79,7 @@ func newCertificates(ctx *pulumi.Context, parent pulumi.Resource, name string, z
 			// Both certificates ask for this very record; so may an earlier
 			// certificate of the account for the same name.
 			AllowOverwrite: pulumi.Bool(true),
-		}, pulumi.Parent(parent), pulumi.Provider(zone.provider))
+		}, zone.opts(parent)...)
 		if err != nil {
 			return nil, fmt.Errorf("validation record for %s: %w", v.domain, err)
 		}

@@ -37,8 +37,6 @@ func TestResourcesWaitForWhatTheyReference(t *testing.T) {
 		{"gslb-validation-seoul", "name", []string{urn(certType, "gslb-seoul-cert")}},
 		{"gslb-validation-tokyo", "name", []string{urn(certType, "gslb-tokyo-cert")}},
 		{"gslb-validation-gslb", "records", []string{urn(certType, "gslb-seoul-cert")}},
-		{"gslb-seoul-tg-haproxy", "targetGroupArn", []string{urn(tgType, "gslb-seoul-tg")}},
-		{"gslb-tokyo-tg-haproxy", "targetGroupArn", []string{urn(tgType, "gslb-tokyo-tg")}},
 		{"gslb-seoul-failover", "healthCheckId", []string{urn(healthType, "gslb-seoul-health")}},
 		{"gslb-tokyo-failover", "healthCheckId", []string{urn(healthType, "gslb-tokyo-health")}},
 		{"gslb-seoul-failover", "aliases", []string{urn(albType, "gslb-seoul-alb")}},

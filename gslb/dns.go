@@ -24,10 +24,13 @@ type zoneRef struct {
 	id       pulumi.StringInput
 	name     string
 	provider pulumi.ProviderResource
+	// protect guards every record and health check: deleting or replacing
+	// one takes a name or a failover path away from clients.
+	protect bool
 }
 
 func (z zoneRef) opts(parent pulumi.Resource, more ...pulumi.ResourceOption) []pulumi.ResourceOption {
-	return append([]pulumi.ResourceOption{pulumi.Parent(parent), pulumi.Provider(z.provider)}, more...)
+	return append([]pulumi.ResourceOption{pulumi.Parent(parent), pulumi.Provider(z.provider), pulumi.Protect(z.protect)}, more...)
 }
 
 // lookupZone finds the public hosted zone by name.

@@ -20,7 +20,6 @@ const (
 	healthType     = "aws:route53/healthCheck:HealthCheck"
 	albType        = "aws:lb/loadBalancer:LoadBalancer"
 	tgType         = "aws:lb/targetGroup:TargetGroup"
-	attachType     = "aws:lb/targetGroupAttachment:TargetGroupAttachment"
 	listenerType   = "aws:lb/listener:Listener"
 	sgType         = "aws:ec2/securityGroup:SecurityGroup"
 	ingressType    = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
@@ -32,13 +31,11 @@ const (
 	healthPath  = "/healthz"
 )
 
-// The HAProxy side as the haproxy component would hand it over.
+// Where the ALBs go, and the web nodes of the simple record.
 var (
-	haproxyInstance = map[string]string{"seoul": "i-haseoul", "tokyo": "i-hatokyo"}
-	haproxySG       = map[string]string{"seoul": "sg-haseoul", "tokyo": "sg-hatokyo"}
-	vpcs            = map[string]string{"seoul": "vpc-my", "tokyo": "vpc-default"}
-	subnets         = map[string][]string{"seoul": {"subnet-2a", "subnet-2c"}, "tokyo": {"subnet-1a", "subnet-1c"}}
-	webIPs          = []string{"192.0.2.11", "198.51.100.12", "203.0.113.13", "192.0.2.14"}
+	vpcs    = map[string]string{"seoul": "vpc-my", "tokyo": "vpc-default"}
+	subnets = map[string][]string{"seoul": {"subnet-2a", "subnet-2c"}, "tokyo": {"subnet-1a", "subnet-1c"}}
+	webIPs  = []string{"192.0.2.11", "198.51.100.12", "203.0.113.13", "192.0.2.14"}
 )
 
 // devConfig is the note's gslb section (Pulumi.dev.yaml).
@@ -54,6 +51,12 @@ func devConfig() Config {
 // failoverProgram runs NewFailover with a Seoul and a Tokyo provider and
 // exports the Failover's fields as stack outputs.
 func failoverProgram(c Config) pulumi.RunFunc {
+	return failoverProgramWith(c, false)
+}
+
+// failoverProgramWith is failoverProgram with the protect switch, and the
+// backends handed to the HAProxy tier exported as outputs.
+func failoverProgramWith(c Config, protect bool) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
 		str := func(s string) pulumi.StringOutput { return mockengine.Resolved(ctx, s) }
 		site := func(role, region string) (Site, error) {
@@ -63,9 +66,7 @@ func failoverProgram(c Config) pulumi.RunFunc {
 			}
 			s := Site{
 				Region: region, Provider: p, HealthPath: healthPath,
-				Placement:             network.Placement{VpcID: str(vpcs[role])},
-				TargetInstanceID:      str(haproxyInstance[role]),
-				TargetSecurityGroupID: str(haproxySG[role]),
+				Placement: network.Placement{VpcID: str(vpcs[role])},
 			}
 			for _, id := range subnets[role] {
 				s.Placement.SubnetIDs = append(s.Placement.SubnetIDs, str(id))
@@ -84,9 +85,13 @@ func failoverProgram(c Config) pulumi.RunFunc {
 		for _, ip := range webIPs {
 			ips = append(ips, str(ip))
 		}
-		f, err := NewFailover(ctx, "gslb", &FailoverArgs{Config: c, Primary: seoul, Secondary: tokyo, WebNodeIPs: ips})
+		f, err := NewFailover(ctx, "gslb", &FailoverArgs{Config: c, Primary: seoul, Secondary: tokyo, WebNodeIPs: ips, Protect: protect})
 		if err != nil {
 			return err
+		}
+		for role, b := range map[string]Backend{"seoul": f.PrimaryBackend, "tokyo": f.SecondaryBackend} {
+			ctx.Export(role+"TargetGroupArn", b.TargetGroupArn)
+			ctx.Export(role+"AlbSecurityGroupId", b.SecurityGroupID)
 		}
 		ctx.Export("seoulAlbDnsName", f.PrimaryAlbDNSName)
 		ctx.Export("tokyoAlbDnsName", f.SecondaryAlbDNSName)
@@ -160,16 +165,10 @@ func TestEveryResourceIsInItsRegionUnderTheComponent(t *testing.T) {
 		{ingressType, "gslb-seoul-sg-in-443", seoulRegion},
 		{ingressType, "gslb-tokyo-sg-in-80", tokyoRegion},
 		{ingressType, "gslb-tokyo-sg-in-443", tokyoRegion},
-		{egressType, "gslb-seoul-sg-out-target", seoulRegion},
-		{egressType, "gslb-tokyo-sg-out-target", tokyoRegion},
-		{ingressType, "gslb-seoul-target-from-alb", seoulRegion},
-		{ingressType, "gslb-tokyo-target-from-alb", tokyoRegion},
 		{albType, "gslb-seoul-alb", seoulRegion},
 		{albType, "gslb-tokyo-alb", tokyoRegion},
 		{tgType, "gslb-seoul-tg", seoulRegion},
 		{tgType, "gslb-tokyo-tg", tokyoRegion},
-		{attachType, "gslb-seoul-tg-haproxy", seoulRegion},
-		{attachType, "gslb-tokyo-tg-haproxy", tokyoRegion},
 		{listenerType, "gslb-seoul-https", seoulRegion},
 		{listenerType, "gslb-seoul-http", seoulRegion},
 		{listenerType, "gslb-tokyo-https", tokyoRegion},
@@ -328,15 +327,14 @@ func TestLoadBalancersSitInTheirSubnetsBehindSGALB(t *testing.T) {
 				"securityGroupId": sg.ID, "ipProtocol": "tcp", "fromPort": port, "toPort": port, "cidrIpv4": "0.0.0.0/0",
 			})
 		}
-		check(t, must(t, e, egressType, "gslb-"+role+"-sg-out-target"), want{
-			"securityGroupId": sg.ID, "ipProtocol": "tcp", "fromPort": "80", "toPort": "80",
-			"referencedSecurityGroupId": haproxySG[role], "cidrIpv4": "<unset>",
-		})
-		// HAProxy's own group has no port 80; this rule is the only way in.
-		check(t, must(t, e, ingressType, "gslb-"+role+"-target-from-alb"), want{
-			"securityGroupId": haproxySG[role], "ipProtocol": "tcp", "fromPort": "80", "toPort": "80",
-			"referencedSecurityGroupId": sg.ID, "cidrIpv4": "<unset>",
-		})
+		// The HAProxy tier declares the group's one egress rule (port 80 to
+		// its own group) with the matching ingress; here is no other rule.
+		if n := len(e.OfType(egressType)); n != 0 {
+			t.Errorf("%d egress rules declared by gslb, want none", n)
+		}
+		if got := e.Outputs()[role+"AlbSecurityGroupId"].Value; got != sg.ID {
+			t.Errorf("backend security group %v, want %s", got, sg.ID)
+		}
 		check(t, must(t, e, albType, "gslb-"+role+"-alb"), want{
 			"name":                    role + "-alb",
 			"loadBalancerType":        "application",
@@ -350,7 +348,7 @@ func TestLoadBalancersSitInTheirSubnetsBehindSGALB(t *testing.T) {
 	}
 }
 
-func TestTargetGroupsCheckHAProxyAndHoldTheInstance(t *testing.T) {
+func TestTargetGroupsCheckHAProxyAndAreHandedToItsGroups(t *testing.T) {
 	t.Parallel()
 	e := mustRun(t)
 	for role, name := range map[string]string{"seoul": "TG-Seoul", "tokyo": "TG-TOKYO"} {
@@ -359,10 +357,13 @@ func TestTargetGroupsCheckHAProxyAndHoldTheInstance(t *testing.T) {
 			"name": name, "port": "80", "protocol": "HTTP", "targetType": "instance", "vpcId": vpcs[role],
 			"healthCheck.path": healthPath, "healthCheck.matcher": "200", "healthCheck.protocol": "HTTP",
 			"healthCheck.port": "traffic-port",
+			// An instance refresh's old HAProxy drains for 30 s, not 300.
+			"deregistrationDelay": "30",
 		})
-		check(t, must(t, e, attachType, "gslb-"+role+"-tg-haproxy"), want{
-			"targetGroupArn": mockengine.Text(tg.Outputs, "arn"), "targetId": haproxyInstance[role], "port": "80",
-		})
+		// The HAProxy Auto Scaling group registers its instance; nothing here does.
+		if got := e.Outputs()[role+"TargetGroupArn"].Value; got != mockengine.Text(tg.Outputs, "arn") || got == "" {
+			t.Errorf("backend target group %v, want %s", got, mockengine.Text(tg.Outputs, "arn"))
+		}
 	}
 }
 
@@ -555,5 +556,32 @@ func TestBadConfigFailsNamingTheKeyAndRegistersNothing(t *testing.T) {
 				t.Errorf("%d invokes made before the config error", n)
 			}
 		})
+	}
+}
+
+// TestProtectGuardsCertificatesRecordsAndHealthChecks: with the switch on,
+// exactly what holds a name, a certificate or a failover path is protected;
+// the ALBs, target groups and listeners can be replaced by an update.
+func TestProtectGuardsCertificatesRecordsAndHealthChecks(t *testing.T) {
+	t.Parallel()
+	guarded := map[string]bool{certType: true, recordType: true, healthType: true}
+	for _, protect := range []bool{false, true} {
+		e := mockengine.New("hybrid-cloud", "dev")
+		if err := e.Run(failoverProgramWith(devConfig(), protect), mockengine.Config{}); err != nil {
+			t.Fatalf("protect=%v: %v", protect, err)
+		}
+		counted := map[string]int{}
+		for _, r := range e.Resources() {
+			if want := protect && guarded[r.Type]; r.Options.Protect != want {
+				t.Errorf("protect=%v: %s %s protected=%v, want %v", protect, r.Type, r.Name, r.Options.Protect, want)
+			}
+			if r.Options.Protect {
+				counted[r.Type]++
+			}
+		}
+		// Two certificates; 3 validation + 2 alias + 2 failover + 1 simple records; 2 checks.
+		if protect && (counted[certType] != 2 || counted[recordType] != 8 || counted[healthType] != 2) {
+			t.Errorf("protected %v, want 2 certificates, 8 records, 2 health checks", counted)
+		}
 	}
 }

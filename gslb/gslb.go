@@ -12,17 +12,26 @@ import (
 // FailoverType is the type token of the Failover component.
 const FailoverType = "hybrid:gslb:Failover"
 
-// Site is one region's ALB placement and the HAProxy behind it.
+// Site is one region's ALB placement and what its targets answer.
 type Site struct {
 	Region    string
 	Placement network.Placement
 	Provider  pulumi.ProviderResource
-	// TargetInstanceID is the HAProxy instance; TargetSecurityGroupID its
-	// group, which gets port 80 from the ALB's group.
-	TargetInstanceID      pulumi.StringOutput
-	TargetSecurityGroupID pulumi.StringOutput
-	// HealthPath is HAProxy's health URI.
+	// HealthPath is HAProxy's health URI, which the target group checks.
 	HealthPath string
+}
+
+// Backend is what the tier behind one ALB needs: the target group its Auto
+// Scaling group registers in, and the ALB's security group, which that tier
+// lets in to its own. The tier declares the two rules between the groups;
+// IngressAlias and EgressAlias are the identities they had when this
+// component declared them, so that a stack updated across that change moves
+// the rules instead of recreating them.
+type Backend struct {
+	TargetGroupArn  pulumi.StringOutput
+	SecurityGroupID pulumi.StringOutput
+	IngressAlias    pulumi.Alias
+	EgressAlias     pulumi.Alias
 }
 
 // FailoverArgs configures NewFailover.
@@ -33,6 +42,9 @@ type FailoverArgs struct {
 	Primary    Site
 	Secondary  Site
 	WebNodeIPs []pulumi.StringOutput
+	// Protect sets Protect on what holds state or an address others use:
+	// the certificates and every Route 53 record and health check.
+	Protect bool
 }
 
 // Failover is the ALBs, certificates, health checks and records.
@@ -50,6 +62,9 @@ type Failover struct {
 	// WorstCaseFailoverSeconds is detection time plus the alias TTL; see
 	// WorstCaseFailover for the parts.
 	WorstCaseFailoverSeconds int
+	// PrimaryBackend and SecondaryBackend are what each region's HAProxy
+	// tier serves behind.
+	PrimaryBackend, SecondaryBackend Backend
 }
 
 // NewFailover declares, per region, an ACM certificate and an ALB in front of
@@ -69,6 +84,7 @@ func NewFailover(ctx *pulumi.Context, name string, args *FailoverArgs, opts ...p
 	if err != nil {
 		return nil, fmt.Errorf("gslb %s: hosted zone %s: %w", name, c.ZoneName, err)
 	}
+	zone.protect = args.Protect
 
 	specs := []certSpec{
 		{role: "seoul", site: args.Primary, domains: []string{c.seoulFQDN(), c.failoverFQDN()}},
@@ -120,6 +136,8 @@ func NewFailover(ctx *pulumi.Context, name string, args *FailoverArgs, opts ...p
 	f.SecondaryHealthCheckID = passive.ID().ToStringOutput()
 	f.CertificateArns = pulumi.StringArray{validations[0].CertificateArn, validations[1].CertificateArn}.ToStringArrayOutput()
 	f.WorstCaseFailoverSeconds = WorstCaseFailover(c.HealthCheck).Total
+	f.PrimaryBackend = seoulALB.backend(f, name, "seoul")
+	f.SecondaryBackend = tokyoALB.backend(f, name, "tokyo")
 	if err := ctx.RegisterResourceOutputs(f, pulumi.Map{
 		"primaryAlbDnsName":        f.PrimaryAlbDNSName,
 		"secondaryAlbDnsName":      f.SecondaryAlbDNSName,
@@ -129,6 +147,8 @@ func NewFailover(ctx *pulumi.Context, name string, args *FailoverArgs, opts ...p
 		"secondaryHealthCheckId":   f.SecondaryHealthCheckID,
 		"certificateArns":          f.CertificateArns,
 		"worstCaseFailoverSeconds": pulumi.Int(f.WorstCaseFailoverSeconds),
+		"primaryTargetGroupArn":    f.PrimaryBackend.TargetGroupArn,
+		"secondaryTargetGroupArn":  f.SecondaryBackend.TargetGroupArn,
 	}); err != nil {
 		return nil, fmt.Errorf("gslb %s: outputs: %w", name, err)
 	}

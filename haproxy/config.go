@@ -1,6 +1,8 @@
 package haproxy
 
 import (
+	"regexp"
+
 	"github.com/hybridlab/hybrid-cloud/internal/validate"
 )
 
@@ -10,14 +12,38 @@ type Config struct {
 	SeoulName    string `json:"seoulName"`
 	TokyoName    string `json:"tokyoName"`
 	InstanceType string `json:"instanceType"`
+	// Image is the exact name of the Amazon Linux 2023 image both groups
+	// launch (the name is the same in every region; each region's lookup
+	// finds its own copy). Rolling to a newer image is a change of this line.
+	Image string `json:"image"`
 	// StickyCookie turns on the note's `cookie SVID insert indirect nocache maxlife 3m`.
 	StickyCookie bool `json:"stickyCookie"`
-	// TokyoFromAmi reproduces the note's path: MY-AMI from HA-seoul, copied to Tokyo.
+	// TokyoFromAmi reproduces the note's path: Tokyo launches MY-AMI, a copy
+	// of the image Seoul launches, instead of looking the image up itself.
 	TokyoFromAmi bool   `json:"tokyoFromAmi"`
 	AmiName      string `json:"amiName"`
 	// AdminCidr, if set, may reach the instances over SSH.
 	AdminCidr string `json:"adminCidr,omitempty"`
 }
+
+// al2023ImageName is Amazon's naming of its standard (not minimal) AL2023
+// images: al2023-ami-2023.<release>.<date>.<build>-kernel-<x.y>-<arch>.
+// A name of this form matches exactly one image in a region, so the lookup
+// cannot pick up a newer one on its own.
+var al2023ImageName = regexp.MustCompile(`^al2023-ami-2023\.[0-9]+\.[0-9]{8}\.[0-9]+-kernel-[0-9]+\.[0-9]+-(x86_64|arm64)$`)
+
+// ImageArch is the architecture an AL2023 image name is built for, or "".
+func ImageArch(image string) string {
+	if m := al2023ImageName.FindStringSubmatch(image); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// amiNamePattern is EC2's rule for image names: 3-128 characters of
+// letters, digits, ( ) [ ] space . / - ' @ _ ; the copy is named amiName
+// plus "-" and the source image's 21-character ID.
+var amiNamePattern = regexp.MustCompile(`^[A-Za-z0-9()\[\] ./'@_-]{3,106}$`)
 
 // Validate checks the section.
 func (c Config) Validate() error {
@@ -25,8 +51,13 @@ func (c Config) Validate() error {
 	p.Required("seoulName", c.SeoulName, "e.g. HA-seoul")
 	p.Required("tokyoName", c.TokyoName, "e.g. HA-tokyo")
 	p.Required("instanceType", c.InstanceType, "an EC2 instance type such as t3.micro")
-	if c.TokyoFromAmi {
-		p.Required("amiName", c.AmiName, "the image name, e.g. MY-AMI, when tokyoFromAmi is true")
+	if p.Required("image", c.Image, "the exact AL2023 image name, e.g. al2023-ami-2023.9.20251208.0-kernel-6.1-x86_64") &&
+		p.Match("image", c.Image, al2023ImageName, "one exact Amazon Linux 2023 image name, al2023-ami-2023.<release>.<date>.<build>-kernel-<x.y>-<x86_64|arm64>, no wildcards") &&
+		c.InstanceType != "" && ImageArch(c.Image) != archOf(c.InstanceType) {
+		p.Addf("image", "%q is an %s image, but instanceType %s needs %s", c.Image, ImageArch(c.Image), c.InstanceType, archOf(c.InstanceType))
+	}
+	if c.TokyoFromAmi && p.Required("amiName", c.AmiName, "the image name, e.g. MY-AMI, when tokyoFromAmi is true") {
+		p.Match("amiName", c.AmiName, amiNamePattern, "3-106 letters, digits, spaces or ( ) [ ] . / - ' @ _")
 	}
 	if c.AdminCidr != "" {
 		p.CIDR("adminCidr", c.AdminCidr)

@@ -1,5 +1,8 @@
-// Package haproxy declares the HAProxy pair (HA-seoul, HA-tokyo) that
-// balances across the web nodes, with a config rendered from their addresses.
+// Package haproxy declares the HAProxy tier (HA-seoul, HA-tokyo): in each
+// region an Auto Scaling group of one instance that balances across the web
+// nodes with a config rendered from their addresses, registered in the
+// region's ALB target group, replaced when it fails, and rolled (new
+// instance first) whenever its launch template changes.
 package haproxy
 
 import (
@@ -19,11 +22,22 @@ type Backend struct {
 	Port    int
 }
 
-// Site is one region's place for an HAProxy instance.
+// Site is one region's place for an HAProxy group and the load balancer in
+// front of it.
 type Site struct {
 	Region    string
 	Placement network.Placement
 	Provider  pulumi.ProviderResource
+	// TargetGroupArn is the ALB target group the group registers its
+	// instance in; AlbSecurityGroupID is the ALB's security group, which
+	// this tier lets in on port 80 and allows out to HAProxy.
+	TargetGroupArn     pulumi.StringOutput
+	AlbSecurityGroupID pulumi.StringOutput
+	// IngressAliases and EgressAliases are the earlier identities of those
+	// two rules (gslb declared them while HAProxy ran on plain instances), so
+	// that the engine moves them instead of replacing them; AWS would refuse
+	// a second copy of an existing rule.
+	IngressAliases, EgressAliases []pulumi.Alias
 }
 
 // PairArgs configures NewPair.
@@ -34,29 +48,34 @@ type PairArgs struct {
 	Tokyo    Site
 }
 
-// Instance is one HAProxy server.
-type Instance struct {
-	InstanceID pulumi.StringOutput
-	PublicIP   pulumi.StringOutput
-	PrivateIP  pulumi.StringOutput
-	// SecurityGroupID is the instance's group; the ALB's group is let in on port 80 by gslb.
+// Group is one region's HAProxy Auto Scaling group.
+type Group struct {
+	// Name is the Auto Scaling group's name, for the console and the CLI
+	// (`aws autoscaling describe-instance-refreshes --auto-scaling-group-name`).
+	Name pulumi.StringOutput
+	// LaunchTemplateID and LaunchTemplateVersion are what its instances launch from.
+	LaunchTemplateID      pulumi.StringOutput
+	LaunchTemplateVersion pulumi.IntOutput
+	// SecurityGroupID is its instances' group.
 	SecurityGroupID pulumi.StringOutput
+	// ImageID is the image its instances launch.
+	ImageID pulumi.StringOutput
 }
 
-// Pair is HA-seoul and HA-tokyo.
+// Pair is the HAProxy groups of Seoul and Tokyo.
 type Pair struct {
 	pulumi.ResourceState
-
-	Seoul  Instance
-	Tokyo  Instance
+	Seoul  Group
+	Tokyo  Group
 	Config pulumi.StringOutput
 	// HealthPath is the URI the ALB target groups check.
 	HealthPath string
 }
 
-// NewPair declares HA-seoul and HA-tokyo, both serving the config rendered
-// from the back ends' addresses. Tokyo gets the same user data as Seoul
-// unless Config.TokyoFromAmi asks for the note's image-copy path.
+// NewPair declares HA-seoul's and HA-tokyo's groups, both serving the config
+// rendered from the back ends' addresses. Tokyo launches its own lookup of
+// the configured image unless Config.TokyoFromAmi asks for the note's path:
+// a copy, named MY-AMI, of the image Seoul launches.
 func NewPair(ctx *pulumi.Context, name string, args *PairArgs, opts ...pulumi.ResourceOption) (*Pair, error) {
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("haproxy %s: %w", name, err)
@@ -66,45 +85,51 @@ func NewPair(ctx *pulumi.Context, name string, args *PairArgs, opts ...pulumi.Re
 		return nil, fmt.Errorf("haproxy %s: %w", name, err)
 	}
 	c := args.Config
-
 	p.Config = renderConfig(args.Backends, Options{BindPort: 80, StickyCookie: c.StickyCookie})
 	userData := p.Config.ApplyT(UserData).(pulumi.StringOutput)
+	ports := backendPorts(args.Backends)
 
-	seoul, err := newSite(ctx, p, name+"-seoul", siteArgs{
-		site: args.Seoul, tag: c.SeoulName, instanceType: c.InstanceType,
-		adminCidr: c.AdminCidr, userData: userData,
-	})
+	seoulImage, err := lookupImage(ctx, p, c.Image, args.Seoul)
 	if err != nil {
-		return nil, fmt.Errorf("haproxy %s: %s: %w", name, c.SeoulName, err)
+		return nil, fmt.Errorf("haproxy %s: %w", name, err)
 	}
-	p.Seoul = seoul.Instance
-
-	tokyoArgs := siteArgs{
-		site: args.Tokyo, tag: c.TokyoName, instanceType: c.InstanceType,
-		adminCidr: c.AdminCidr, userData: userData,
-	}
+	tokyoImage := seoulImage
 	if c.TokyoFromAmi {
-		// The note's path. The image is taken as soon as HA-seoul is running,
-		// possibly before its first boot finished, so Tokyo still runs the
-		// (idempotent) user data on its own first boot.
-		tokyoArgs.ami, err = copyImage(ctx, p, name, c.AmiName, seoul.resource.ID(), args.Seoul, args.Tokyo)
-		if err != nil {
-			return nil, fmt.Errorf("haproxy %s: %w", name, err)
-		}
+		tokyoImage, err = copyImage(ctx, p, name, c.AmiName, seoulImage, args.Seoul, args.Tokyo)
+	} else {
+		tokyoImage, err = lookupImage(ctx, p, c.Image, args.Tokyo)
 	}
-	tokyo, err := newSite(ctx, p, name+"-tokyo", tokyoArgs)
 	if err != nil {
-		return nil, fmt.Errorf("haproxy %s: %s: %w", name, c.TokyoName, err)
+		return nil, fmt.Errorf("haproxy %s: %w", name, err)
 	}
-	p.Tokyo = tokyo.Instance
+
+	for _, s := range []struct {
+		role  string
+		tag   string
+		site  Site
+		image image
+		into  *Group
+	}{
+		{"seoul", c.SeoulName, args.Seoul, seoulImage, &p.Seoul},
+		{"tokyo", c.TokyoName, args.Tokyo, tokyoImage, &p.Tokyo},
+	} {
+		g, err := newGroup(ctx, p, name+"-"+s.role, groupArgs{
+			site: s.site, tag: s.tag, instanceType: c.InstanceType, image: s.image,
+			adminCidr: c.AdminCidr, userData: userData, backendPorts: ports,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("haproxy %s: %s: %w", name, s.tag, err)
+		}
+		*s.into = *g
+	}
 
 	if err := ctx.RegisterResourceOutputs(p, pulumi.Map{
-		"seoulInstanceId": p.Seoul.InstanceID,
-		"seoulPublicIp":   p.Seoul.PublicIP,
-		"tokyoInstanceId": p.Tokyo.InstanceID,
-		"tokyoPublicIp":   p.Tokyo.PublicIP,
-		"config":          p.Config,
-		"healthPath":      pulumi.String(p.HealthPath),
+		"seoulGroupName": p.Seoul.Name,
+		"tokyoGroupName": p.Tokyo.Name,
+		"seoulImageId":   p.Seoul.ImageID,
+		"tokyoImageId":   p.Tokyo.ImageID,
+		"config":         p.Config,
+		"healthPath":     pulumi.String(p.HealthPath),
 	}); err != nil {
 		return nil, fmt.Errorf("haproxy %s: outputs: %w", name, err)
 	}
@@ -124,4 +149,17 @@ func renderConfig(backends []Backend, o Options) pulumi.StringOutput {
 		}
 		return Render(servers, o)
 	}).(pulumi.StringOutput)
+}
+
+// backendPorts are the distinct ports of the web nodes, in order of first use.
+func backendPorts(backends []Backend) []int {
+	var ports []int
+	seen := map[int]bool{}
+	for _, b := range backends {
+		if !seen[b.Port] {
+			seen[b.Port] = true
+			ports = append(ports, b.Port)
+		}
+	}
+	return ports
 }

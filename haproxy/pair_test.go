@@ -1,6 +1,8 @@
 package haproxy
 
 import (
+	"encoding/base64"
+	"slices"
 	"strings"
 	"testing"
 
@@ -12,12 +14,13 @@ import (
 )
 
 const (
-	instanceType  = "aws:ec2/instance:Instance"
+	ltType        = "aws:ec2/launchTemplate:LaunchTemplate"
+	asgType       = "aws:autoscaling/group:Group"
 	sgType        = "aws:ec2/securityGroup:SecurityGroup"
 	ingressType   = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 	egressType    = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
-	amiType       = "aws:ec2/amiFromInstance:AmiFromInstance"
 	amiCopyType   = "aws:ec2/amiCopy:AmiCopy"
+	al2023        = "al2023-ami-2023.9.20251208.0-kernel-6.1-x86_64"
 	getAmiToken   = "aws:ec2/getAmi:getAmi"
 	seoulRegion   = "ap-northeast-2"
 	tokyoRegion   = "ap-northeast-1"
@@ -27,49 +30,82 @@ const (
 
 func devHAProxyConfig() Config {
 	return Config{
-		SeoulName: "HA-seoul", TokyoName: "HA-tokyo", InstanceType: "t3.micro",
+		SeoulName: "HA-seoul", TokyoName: "HA-tokyo", InstanceType: "t3.micro", Image: al2023,
 		AmiName: "MY-AMI",
 	}
 }
 
-// runPair runs NewPair with two Seoul/Tokyo providers and two back ends, and
-// exports the Pair's fields as stack outputs.
+// What gslb hands each region's group: its ALB's target group and security group.
+var (
+	targetGroups = map[string]string{
+		"seoul": "arn:aws:elasticloadbalancing:ap-northeast-2:123456789012:targetgroup/TG-Seoul/1",
+		"tokyo": "arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:targetgroup/TG-TOKYO/2",
+	}
+	albGroups = map[string]string{"seoul": "sg-albseoul", "tokyo": "sg-albtokyo"}
+	subnets   = map[string][]string{"seoul": {"subnet-2a", "subnet-2c"}, "tokyo": {"subnet-1a", "subnet-1c"}}
+	vpcs      = map[string]string{"seoul": "vpc-my", "tokyo": "vpc-default"}
+	regions   = map[string]string{"seoul": seoulRegion, "tokyo": tokyoRegion}
+)
+
+// pairRun is one run of NewPair: the config, the web nodes' ports and
+// whether vendors have published newer images since.
+type pairRun struct {
+	config      Config
+	ports       [2]int
+	newerImages bool
+}
+
+// runPair runs NewPair with two Seoul/Tokyo providers and two back ends on
+// port 80, and exports the Pair's fields as stack outputs.
 func runPair(t *testing.T, c Config) (*mockengine.Engine, error) {
 	t.Helper()
+	return pairRun{config: c, ports: [2]int{80, 80}}.run(t)
+}
+
+func (r pairRun) run(t *testing.T) (*mockengine.Engine, error) {
+	t.Helper()
 	e := mockengine.New("hybrid-cloud", "dev")
+	if r.newerImages {
+		e.PublishNewerImages()
+	}
 	err := e.Run(func(ctx *pulumi.Context) error {
-		seoul, err := aws.NewProvider(ctx, "aws-seoul", &aws.ProviderArgs{Region: pulumi.String(seoulRegion)})
-		if err != nil {
-			return err
-		}
-		tokyo, err := aws.NewProvider(ctx, "aws-tokyo", &aws.ProviderArgs{Region: pulumi.String(tokyoRegion)})
-		if err != nil {
-			return err
-		}
 		str := func(s string) pulumi.StringOutput { return mockengine.Resolved(ctx, s) }
+		sites := map[string]Site{}
+		for role, region := range regions {
+			p, err := aws.NewProvider(ctx, "aws-"+role, &aws.ProviderArgs{Region: pulumi.String(region)})
+			if err != nil {
+				return err
+			}
+			s := Site{
+				Region: region, Provider: p, Placement: network.Placement{VpcID: str(vpcs[role])},
+				TargetGroupArn: str(targetGroups[role]), AlbSecurityGroupID: str(albGroups[role]),
+				IngressAliases: []pulumi.Alias{{Name: pulumi.String("old-" + role + "-in")}},
+				EgressAliases:  []pulumi.Alias{{Name: pulumi.String("old-" + role + "-out")}},
+			}
+			for _, id := range subnets[role] {
+				s.Placement.SubnetIDs = append(s.Placement.SubnetIDs, str(id))
+			}
+			sites[role] = s
+		}
 		p, err := NewPair(ctx, "haproxy", &PairArgs{
-			Config: c,
+			Config: r.config,
 			Backends: []Backend{
-				{Name: "seoul", Address: str(webNodeSeoul), Port: 80},
-				{Name: "london", Address: str(webNodeLondon), Port: 80},
+				{Name: "seoul", Address: str(webNodeSeoul), Port: r.ports[0]},
+				{Name: "london", Address: str(webNodeLondon), Port: r.ports[1]},
 			},
-			Seoul: Site{Region: seoulRegion, Provider: seoul, Placement: network.Placement{
-				VpcID: str("vpc-my"), SubnetIDs: []pulumi.StringOutput{str("subnet-2a"), str("subnet-2c")},
-			}},
-			Tokyo: Site{Region: tokyoRegion, Provider: tokyo, Placement: network.Placement{
-				VpcID: str("vpc-default"), SubnetIDs: []pulumi.StringOutput{str("subnet-1a")},
-			}},
+			Seoul: sites["seoul"],
+			Tokyo: sites["tokyo"],
 		})
 		if err != nil {
 			return err
 		}
-		for k, v := range map[string]pulumi.StringOutput{
-			"seoulId": p.Seoul.InstanceID, "seoulIp": p.Seoul.PublicIP, "seoulPrivateIp": p.Seoul.PrivateIP, "seoulSg": p.Seoul.SecurityGroupID,
-			"tokyoId": p.Tokyo.InstanceID, "tokyoIp": p.Tokyo.PublicIP, "tokyoPrivateIp": p.Tokyo.PrivateIP, "tokyoSg": p.Tokyo.SecurityGroupID,
-			"config": p.Config,
-		} {
-			ctx.Export(k, v)
+		for role, g := range map[string]Group{"seoul": p.Seoul, "tokyo": p.Tokyo} {
+			ctx.Export(role+"Group", g.Name)
+			ctx.Export(role+"Sg", g.SecurityGroupID)
+			ctx.Export(role+"Image", g.ImageID)
+			ctx.Export(role+"Template", g.LaunchTemplateID)
 		}
+		ctx.Export("config", p.Config)
 		ctx.Export("healthPath", p.Config.ApplyT(func(string) string { return p.HealthPath }))
 		return nil
 	}, mockengine.Config{})
@@ -92,99 +128,165 @@ func num(m resource.PropertyMap, key string) float64 {
 	return -1
 }
 
-func TestPairDeclaresOneInstancePerRegion(t *testing.T) {
+// expect compares inputs at dotted paths with wanted texts.
+func expect(t *testing.T, r *mockengine.Resource, want map[string]string) {
+	t.Helper()
+	keys := make([]string, 0, len(want))
+	for k := range want {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if got := r.Text(k); got != want[k] {
+			t.Errorf("%s %s: %s = %q, want %q", r.Type, r.Name, k, got, want[k])
+		}
+	}
+}
+
+func TestPairDeclaresOneSelfHealingGroupPerRegion(t *testing.T) {
 	t.Parallel()
 	e := mustRunPair(t, devHAProxyConfig())
 	pair := e.Find(PairType, "haproxy")
 	if pair == nil {
 		t.Fatal("no Pair component")
 	}
-	cases := []struct {
-		name, tag, region, subnet, vpc string
-	}{
-		{"haproxy-seoul", "HA-seoul", seoulRegion, "subnet-2a", "vpc-my"},
-		{"haproxy-tokyo", "HA-tokyo", tokyoRegion, "subnet-1a", "vpc-default"},
+	if n := len(e.OfType(asgType)); n != 2 {
+		t.Errorf("%d Auto Scaling groups, want 2", n)
 	}
-	amis := map[bool]string{
-		true:  e.Find(instanceType, "haproxy-tokyo").Text("ami"),
-		false: e.Find(instanceType, "haproxy-seoul").Text("ami"),
+	if n := len(e.OfType("aws:ec2/instance:Instance")); n != 0 {
+		t.Errorf("%d plain instances: the groups own the instances", n)
 	}
-	if n := len(e.OfType(instanceType)); n != len(cases) {
-		t.Errorf("%d instances, want %d", n, len(cases))
-	}
-	for _, c := range cases {
-		t.Run(c.tag, func(t *testing.T) {
-			inst := e.Find(instanceType, c.name)
-			if inst == nil {
-				t.Fatalf("no instance %s", c.name)
+	for role, tag := range map[string]string{"seoul": "HA-seoul", "tokyo": "HA-tokyo"} {
+		t.Run(tag, func(t *testing.T) {
+			lt, asg, sg := e.Find(ltType, "haproxy-"+role+"-lt"), e.Find(asgType, "haproxy-"+role+"-asg"), e.Find(sgType, "haproxy-"+role+"-sg")
+			if lt == nil || asg == nil || sg == nil {
+				t.Fatalf("launch template %v, group %v, security group %v: want all three", lt, asg, sg)
 			}
-			if e.ParentOf(inst) != pair {
-				t.Errorf("parent is %v, want the Pair", inst.Parent)
-			}
-			if got := e.Region(inst); got != c.region {
-				t.Errorf("region %q, want %q", got, c.region)
-			}
-			in := inst.Inputs
-			for _, kv := range [][3]string{
-				{"tags.Name", inst.Text("tags.Name"), c.tag},
-				{"instanceType", inst.Text("instanceType"), "t3.micro"},
-				{"subnetId", inst.Text("subnetId"), c.subnet},
-				{"metadataOptions.httpTokens (IMDSv2)", inst.Text("metadataOptions.httpTokens"), "required"},
-				{"rootBlockDevice.encrypted", inst.Text("rootBlockDevice.encrypted"), "true"},
-				{"associatePublicIpAddress", inst.Text("associatePublicIpAddress"), "true"},
-				{"userDataReplaceOnChange", inst.Text("userDataReplaceOnChange"), "true"},
-			} {
-				if kv[1] != kv[2] {
-					t.Errorf("%s is %q, want %q", kv[0], kv[1], kv[2])
+			for _, r := range []*mockengine.Resource{lt, asg, sg} {
+				if e.ParentOf(r) != pair || e.Region(r) != regions[role] {
+					t.Errorf("%s: parent %v, region %q; want the Pair in %s", r.Name, r.Parent, e.Region(r), regions[role])
 				}
 			}
-			// The mock's image IDs differ per region, like real AMI IDs.
-			if ami := inst.Text("ami"); !strings.HasPrefix(ami, "ami-") || ami == amis[c.region == seoulRegion] {
-				t.Errorf("ami %q: want this region's AL2023 lookup, not the other region's", ami)
+			expect(t, lt, map[string]string{
+				"instanceType":               "t3.micro",
+				"imageId":                    e.Outputs()[role+"Image"].Value.(string),
+				"metadataOptions.httpTokens": "required",
+				"metadataOptions.httpPutResponseHopLimit":       "1",
+				"blockDeviceMappings[0].deviceName":             "/dev/xvda",
+				"blockDeviceMappings[0].ebs.encrypted":          "true",
+				"blockDeviceMappings[0].ebs.volumeType":         "gp3",
+				"networkInterfaces[0].associatePublicIpAddress": "true",
+				"networkInterfaces[0].securityGroups":           "[" + sg.ID + "]",
+				"tagSpecifications[0].resourceType":             "instance",
+				"tagSpecifications[0].tags.Name":                tag,
+				"tagSpecifications[1].resourceType":             "volume",
+				"tagSpecifications[1].tags.Name":                tag,
+			})
+			expect(t, asg, map[string]string{
+				"minSize": "1", "maxSize": "1", "desiredCapacity": "1",
+				"vpcZoneIdentifiers":     "[" + strings.Join(subnets[role], " ") + "]",
+				"targetGroupArns":        "[" + targetGroups[role] + "]",
+				"healthCheckType":        "ELB",
+				"healthCheckGracePeriod": "300",
+				"launchTemplate.id":      lt.ID,
+				// The template's number (the mock's first version), never $Latest.
+				"launchTemplate.version":                           "1",
+				"instanceMaintenancePolicy.minHealthyPercentage":   "100",
+				"instanceMaintenancePolicy.maxHealthyPercentage":   "200",
+				"instanceRefresh.strategy":                         "Rolling",
+				"instanceRefresh.preferences.minHealthyPercentage": "100",
+				"instanceRefresh.preferences.maxHealthyPercentage": "200",
+				"instanceRefresh.preferences.autoRollback":         "true",
+				"waitForElbCapacity":                               "1",
+			})
+			// The version comes from the template, so a new version is a change of the group.
+			if deps := asg.PropertyDependencies["launchTemplate"]; !slices.Contains(deps, lt.URN) {
+				t.Errorf("launchTemplate waits for %v, not for %s", deps, lt.URN)
 			}
-			sg := e.Find(sgType, c.name+"-sg")
-			if sg == nil {
-				t.Fatalf("no security group %s-sg", c.name)
-			}
-			if e.Region(sg) != c.region || e.ParentOf(sg) != pair || sg.Text("vpcId") != c.vpc {
-				t.Errorf("security group: region %q, vpc %q, parent %v", e.Region(sg), sg.Text("vpcId"), sg.Parent)
-			}
-			groups := in["vpcSecurityGroupIds"]
-			if !groups.IsArray() || len(groups.ArrayValue()) != 1 || groups.ArrayValue()[0].StringValue() != sg.ID {
-				t.Errorf("vpcSecurityGroupIds %v, want [%s]", groups, sg.ID)
+			// A refresh must not count a new instance ready before the grace period has judged it.
+			if warm, grace := num(asg.Inputs, "defaultInstanceWarmup"), num(asg.Inputs, "healthCheckGracePeriod"); warm <= grace {
+				t.Errorf("instance warmup %v is not longer than the grace period %v", warm, grace)
 			}
 		})
 	}
 }
 
-func TestPairLooksUpAL2023ForTheInstanceArchitecture(t *testing.T) {
+func TestPairLooksUpTheOneNamedImageInEachRegion(t *testing.T) {
 	t.Parallel()
 	for typ, arch := range map[string]string{"t3.micro": "x86_64", "t4g.small": "arm64", "m7gd.large": "arm64", "g4dn.xlarge": "x86_64", "c6gn.medium": "arm64"} {
 		if got := archOf(typ); got != arch {
 			t.Errorf("archOf(%q) = %q, want %q", typ, got, arch)
 		}
 	}
-	c := devHAProxyConfig()
-	c.InstanceType = "t4g.micro"
-	e := mustRunPair(t, c)
-	var regions []string
+	e := mustRunPair(t, devHAProxyConfig())
+	var lookedUpIn []string
 	for _, inv := range e.InvokesOf(getAmiToken) {
-		regions = append(regions, e.InvokeRegion(inv))
-		var filters []string
-		for _, f := range inv.Args["filters"].ArrayValue() {
-			o := f.ObjectValue()
-			filters = append(filters, o["name"].StringValue()+"="+o["values"].ArrayValue()[0].StringValue())
+		lookedUpIn = append(lookedUpIn, e.InvokeRegion(inv))
+		if got := mockengine.Text(inv.Args, "filters[0].name") + "=" + mockengine.Text(inv.Args, "filters[0].values"); got != "name=["+al2023+"]" {
+			t.Errorf("filter %s, want the exact name %s", got, al2023)
 		}
-		got := strings.Join(filters, " ")
-		if !strings.Contains(got, "name=al2023-ami-2023.*-arm64") || !strings.Contains(got, "architecture=arm64") {
-			t.Errorf("AMI filters %q, want AL2023 arm64", got)
-		}
-		if owners := inv.Args["owners"]; !owners.IsArray() || owners.ArrayValue()[0].StringValue() != "amazon" {
-			t.Errorf("AMI owners %v, want amazon", owners)
+		for path, want := range map[string]string{"owners": "[amazon]", "mostRecent": "<unset>", "includeDeprecated": "true"} {
+			if got := mockengine.Text(inv.Args, path); got != want {
+				t.Errorf("%s = %s, want %s", path, got, want)
+			}
 		}
 	}
-	if strings.Join(regions, ",") != seoulRegion+","+tokyoRegion {
-		t.Errorf("AMI lookups in %v, want one in each of %s and %s", regions, seoulRegion, tokyoRegion)
+	slices.Sort(lookedUpIn)
+	if strings.Join(lookedUpIn, ",") != tokyoRegion+","+seoulRegion {
+		t.Errorf("lookups in %v, want one in each region", lookedUpIn)
+	}
+	if e.Outputs()["seoulImage"].Value == e.Outputs()["tokyoImage"].Value {
+		t.Error("both regions launch the same image ID; each region has its own copy of the image")
+	}
+}
+
+// TestPairIgnoresNewerImages is the drift rule: once vendors publish newer
+// images, the next run launches exactly what the last one did.
+func TestPairIgnoresNewerImages(t *testing.T) {
+	t.Parallel()
+	for _, fromAmi := range []bool{false, true} {
+		c := devHAProxyConfig()
+		c.TokyoFromAmi = fromAmi
+		before, err := pairRun{config: c, ports: [2]int{80, 80}}.run(t)
+		if err != nil {
+			t.Fatal(err)
+		}
+		after, err := pairRun{config: c, ports: [2]int{80, 80}, newerImages: true}.run(t)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if changes := mockengine.Diff(before, after); len(changes) != 0 {
+			t.Errorf("tokyoFromAmi=%v: a vendor's newer image changed %v", fromAmi, changes)
+		}
+	}
+}
+
+func TestPairImageMustBeOneExactMatchingName(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, image, instanceType string
+		want                      []string
+	}{
+		{"wildcard", "al2023-ami-2023.*-x86_64", "t3.micro", []string{"hybrid-cloud:haproxy.image", "no wildcards"}},
+		{"minimal image", "al2023-ami-minimal-2023.9.20251208.0-kernel-6.1-x86_64", "t3.micro", []string{"hybrid-cloud:haproxy.image"}},
+		{"missing", "", "t3.micro", []string{"hybrid-cloud:haproxy.image", "is required"}},
+		{"x86 image on Graviton", al2023, "t4g.micro", []string{"hybrid-cloud:haproxy.image", "needs arm64"}},
+		{"arm image on x86", "al2023-ami-2023.9.20251208.0-kernel-6.1-arm64", "t3.micro", []string{"needs x86_64"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := devHAProxyConfig()
+			c.Image, c.InstanceType = tc.image, tc.instanceType
+			e, err := runPair(t, c)
+			mockengine.AssertErrorMentions(t, err, tc.want...)
+			e.AssertOnlyProviders(t)
+		})
+	}
+	c := devHAProxyConfig()
+	c.Image, c.InstanceType = "al2023-ami-2023.9.20251208.0-kernel-6.12-arm64", "t4g.micro"
+	if err := c.Validate(); err != nil {
+		t.Errorf("an arm64 image on a Graviton type: %v", err)
 	}
 }
 
@@ -206,9 +308,10 @@ func TestPairUserDataCarriesTheRenderedConfig(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, name := range []string{"haproxy-seoul", "haproxy-tokyo"} {
-			if got := e.Find(instanceType, name).Text("userData"); got != wantScript {
-				t.Errorf("sticky=%v: %s user data is not the rendered script:\n%s", sticky, name, got)
+		for _, name := range []string{"haproxy-seoul-lt", "haproxy-tokyo-lt"} {
+			got, err := base64.StdEncoding.DecodeString(e.Find(ltType, name).Text("userData"))
+			if err != nil || string(got) != wantScript {
+				t.Errorf("sticky=%v: %s user data (base64 %v) is not the rendered script:\n%s", sticky, name, err, got)
 			}
 		}
 		if e.Outputs()["healthPath"].Value != HealthPath || !strings.Contains(config, "monitor-uri "+HealthPath) {
@@ -217,123 +320,157 @@ func TestPairUserDataCarriesTheRenderedConfig(t *testing.T) {
 	}
 }
 
-func TestPairSecurityGroupsLetNothingInOnPort80(t *testing.T) {
+// TestPairSecurityGroupsOpenExactlyWhatHAProxyNeeds: port 80 only from the
+// ALB's group, SSH only from adminCidr, egress to the mirrors and to every
+// web node port (a node on 8080 must be reachable), every rule a resource.
+func TestPairSecurityGroupsOpenExactlyWhatHAProxyNeeds(t *testing.T) {
 	t.Parallel()
-	for _, admin := range []string{"", "198.51.100.0/24"} {
+	for _, tc := range []struct {
+		admin  string
+		ports  [2]int
+		egress []string
+	}{
+		{"", [2]int{80, 80}, []string{"443", "80"}},
+		{"198.51.100.0/24", [2]int{80, 8080}, []string{"443", "80", "8080"}},
+		{"", [2]int{443, 8443}, []string{"443", "80", "8443"}},
+	} {
 		c := devHAProxyConfig()
-		c.AdminCidr = admin
-		e := mustRunPair(t, c)
-		for _, sg := range e.OfType(sgType) {
-			if v, ok := sg.Inputs["ingress"]; ok && v.IsArray() && len(v.ArrayValue()) > 0 {
-				t.Errorf("%s has inline ingress rules (they would fight gslb's rule): %v", sg.Name, v)
-			}
-			if v, ok := sg.Inputs["egress"]; ok && v.IsArray() && len(v.ArrayValue()) > 0 {
-				t.Errorf("%s has inline egress rules: %v", sg.Name, v)
-			}
+		c.AdminCidr = tc.admin
+		e, err := pairRun{config: c, ports: tc.ports}.run(t)
+		if err != nil {
+			t.Fatal(err)
 		}
-		ingress := e.OfType(ingressType)
-		if admin == "" && len(ingress) != 0 {
-			t.Errorf("no adminCidr, yet %d ingress rules", len(ingress))
-		}
-		if admin != "" && len(ingress) != 2 {
-			t.Errorf("adminCidr set: %d ingress rules, want SSH on each instance (2)", len(ingress))
-		}
-		for _, r := range ingress {
-			from, to := num(r.Inputs, "fromPort"), num(r.Inputs, "toPort")
-			if from <= 80 && 80 <= to || from > to || r.Text("ipProtocol") == "-1" {
-				t.Errorf("%s opens port 80: %v", r.Name, r.Inputs)
-			}
-			if from != 22 || to != 22 || r.Text("cidrIpv4") != admin {
-				t.Errorf("%s: ports %v-%v from %q, want SSH from %s", r.Name, from, to, r.Text("cidrIpv4"), admin)
-			}
-		}
-		egress := map[string]bool{}
-		for _, r := range e.OfType(egressType) {
-			sg := r.Text("securityGroupId")
-			egress[sg+":"+r.Text("fromPort")] = true
-			if r.Text("fromPort") != r.Text("toPort") {
-				t.Errorf("%s opens a port range", r.Name)
-			}
-		}
-		for _, sg := range e.OfType(sgType) {
-			for _, port := range []string{"80", "443"} {
-				if !egress[sg.ID+":"+port] {
-					t.Errorf("%s: no egress on %s (package installs, web nodes)", sg.Name, port)
+		for role := range regions {
+			sg := e.Find(sgType, "haproxy-"+role+"-sg")
+			for _, inline := range []string{"ingress", "egress"} {
+				if v := sg.Inputs[resource.PropertyKey(inline)]; v.IsArray() && len(v.ArrayValue()) > 0 {
+					t.Errorf("%s has inline %s rules (they would fight the rule resources)", sg.Name, inline)
 				}
 			}
-		}
-		if len(egress) != 4 {
-			t.Errorf("%d egress rules, want 80 and 443 on each group: %v", len(egress), egress)
+			var ingress []string
+			for _, r := range e.OfType(ingressType) {
+				if r.Text("securityGroupId") != sg.ID {
+					continue
+				}
+				ingress = append(ingress, r.Text("fromPort")+"-"+r.Text("toPort")+" from "+r.Text("cidrIpv4")+r.Text("referencedSecurityGroupId"))
+			}
+			slices.Sort(ingress)
+			want := []string{"80-80 from <unset>" + albGroups[role]}
+			if tc.admin != "" {
+				want = append([]string{"22-22 from " + tc.admin + "<unset>"}, want...)
+			}
+			if !slices.Equal(ingress, want) {
+				t.Errorf("%s ingress %q, want %q", sg.Name, ingress, want)
+			}
+			var egress []string
+			for _, r := range e.OfType(egressType) {
+				if r.Text("securityGroupId") == sg.ID {
+					if r.Text("fromPort") != r.Text("toPort") || r.Text("cidrIpv4") != "0.0.0.0/0" {
+						t.Errorf("%s: ports %s-%s to %s", r.Name, r.Text("fromPort"), r.Text("toPort"), r.Text("cidrIpv4"))
+					}
+					egress = append(egress, r.Text("fromPort"))
+				}
+			}
+			slices.Sort(egress)
+			if !slices.Equal(egress, tc.egress) {
+				t.Errorf("ports %v: %s egress to %v, want %v", tc.ports, sg.Name, egress, tc.egress)
+			}
+			// The ALB's group may reach HAProxy's, on port 80 only.
+			albOut := e.Find(egressType, "haproxy-"+role+"-alb-egress")
+			if albOut == nil {
+				t.Fatalf("no egress rule from the ALB's group")
+			}
+			expect(t, albOut, map[string]string{
+				"securityGroupId": albGroups[role], "referencedSecurityGroupId": sg.ID,
+				"fromPort": "80", "toPort": "80", "ipProtocol": "tcp", "cidrIpv4": "<unset>",
+			})
 		}
 	}
 }
 
-func TestPairTokyoFromAmiCopiesSeoulsImage(t *testing.T) {
+// TestPairMovedRulesKeepTheirIdentity: the two rules between the ALB's group
+// and HAProxy's carry the aliases they are given (gslb's former names), so
+// a live stack's rules are moved, not recreated (AWS refuses a duplicate).
+func TestPairMovedRulesKeepTheirIdentity(t *testing.T) {
+	t.Parallel()
+	e := mustRunPair(t, devHAProxyConfig())
+	pair := e.Find(PairType, "haproxy")
+	for role := range regions {
+		for name, alias := range map[string]string{
+			"haproxy-" + role + "-from-alb":   "old-" + role + "-in",
+			"haproxy-" + role + "-alb-egress": "old-" + role + "-out",
+		} {
+			var r *mockengine.Resource
+			for _, x := range append(e.OfType(ingressType), e.OfType(egressType)...) {
+				if x.Name == name {
+					r = x
+				}
+			}
+			if r == nil {
+				t.Fatalf("no rule %s", name)
+			}
+			wantURN := strings.Replace(r.URN, "::"+name, "::"+alias, 1)
+			if !slices.Contains(r.Options.Aliases, wantURN) || e.ParentOf(r) != pair {
+				t.Errorf("%s aliases %v, want %s", name, r.Options.Aliases, wantURN)
+			}
+		}
+	}
+}
+
+func TestPairTokyoFromAmiLaunchesACopyOfSeoulsImage(t *testing.T) {
 	t.Parallel()
 	c := devHAProxyConfig()
 	c.TokyoFromAmi = true
 	e := mustRunPair(t, c)
-	seoul, tokyo := e.Find(instanceType, "haproxy-seoul"), e.Find(instanceType, "haproxy-tokyo")
-	image, cp := e.Find(amiType, "haproxy-ami"), e.Find(amiCopyType, "haproxy-ami-copy")
-	if image == nil || cp == nil {
-		t.Fatalf("image %v, copy %v: want both", image, cp)
+	cp := e.Find(amiCopyType, "haproxy-ami-copy")
+	if cp == nil {
+		t.Fatal("no image copy")
 	}
-	if e.Region(image) != seoulRegion || e.Region(cp) != tokyoRegion {
-		t.Errorf("image in %q, copy in %q; want %s and %s", e.Region(image), e.Region(cp), seoulRegion, tokyoRegion)
+	seoulImage := e.Outputs()["seoulImage"].Value.(string)
+	if e.Region(cp) != tokyoRegion || e.ParentOf(cp) != e.Find(PairType, "haproxy") {
+		t.Errorf("copy in %q under %v, want Tokyo under the Pair", e.Region(cp), cp.Parent)
 	}
-	for _, kv := range [][3]string{
-		{"image name", image.Text("name"), "MY-AMI"},
-		{"image sourceInstanceId", image.Text("sourceInstanceId"), seoul.ID},
-		{"image snapshotWithoutReboot", image.Text("snapshotWithoutReboot"), "true"},
-		{"copy name", cp.Text("name"), "MY-AMI"},
-		{"copy sourceAmiId", cp.Text("sourceAmiId"), image.ID},
-		{"copy sourceAmiRegion", cp.Text("sourceAmiRegion"), seoulRegion},
-		{"copy encrypted", cp.Text("encrypted"), "true"},
-		{"HA-tokyo ami", tokyo.Text("ami"), cp.ID},
-	} {
-		if kv[1] != kv[2] {
-			t.Errorf("%s is %q, want %q", kv[0], kv[1], kv[2])
-		}
+	expect(t, cp, map[string]string{
+		// Unique per source image: a roll creates the new copy before the old one goes.
+		"name":            "MY-AMI-" + seoulImage,
+		"tags.Name":       "MY-AMI",
+		"sourceAmiId":     seoulImage,
+		"sourceAmiRegion": seoulRegion,
+		"encrypted":       "true",
+	})
+	tokyo := e.Find(ltType, "haproxy-tokyo-lt")
+	if tokyo.Text("imageId") != cp.ID || e.Outputs()["tokyoImage"].Value != cp.ID {
+		t.Errorf("Tokyo launches %s, want the copy %s", tokyo.Text("imageId"), cp.ID)
 	}
-	for _, r := range []*mockengine.Resource{image, cp} {
-		if e.ParentOf(r) != e.Find(PairType, "haproxy") {
-			t.Errorf("%s is not a child of the Pair", r.Name)
-		}
+	if tokyo.Text("blockDeviceMappings[0].deviceName") != mockengine.Text(cp.Outputs, "rootDeviceName") {
+		t.Errorf("Tokyo's root mapping is not the copy's root device")
 	}
-	if lookups := len(e.InvokesOf(getAmiToken)); lookups != 1 {
-		t.Errorf("%d AL2023 lookups, want 1 (Seoul only; Tokyo uses the copy)", lookups)
+	if lookups := e.InvokesOf(getAmiToken); len(lookups) != 1 || e.InvokeRegion(lookups[0]) != seoulRegion {
+		t.Errorf("%d image lookups, want 1 in Seoul (Tokyo uses the copy)", len(lookups))
 	}
-	if tokyo.Text("userData") != seoul.Text("userData") {
+	if tokyo.Text("userData") != e.Find(ltType, "haproxy-seoul-lt").Text("userData") {
 		t.Error("Tokyo launched from the copy must still get the (idempotent) user data")
 	}
-
-	// By default there is no image and no copy.
-	plain := mustRunPair(t, devHAProxyConfig())
-	if n := len(plain.OfType(amiType)) + len(plain.OfType(amiCopyType)); n != 0 {
-		t.Errorf("tokyoFromAmi off, yet %d image resources", n)
+	if n := len(mustRunPair(t, devHAProxyConfig()).OfType(amiCopyType)); n != 0 {
+		t.Errorf("tokyoFromAmi off, yet %d image copies", n)
 	}
 }
 
-func TestPairOutputsAreTheInstances(t *testing.T) {
+func TestPairOutputsAreTheGroups(t *testing.T) {
 	t.Parallel()
 	e := mustRunPair(t, devHAProxyConfig())
 	out := e.Outputs()
-	for _, site := range []string{"seoul", "tokyo"} {
-		inst := e.Find(instanceType, "haproxy-"+site)
-		sg := e.Find(sgType, "haproxy-"+site+"-sg")
-		for key, want := range map[string]string{
-			site + "Id":        inst.ID,
-			site + "Ip":        mockengine.Text(inst.Outputs, "publicIp"),
-			site + "PrivateIp": mockengine.Text(inst.Outputs, "privateIp"),
-			site + "Sg":        sg.ID,
-		} {
-			if got := out[key].Value; got != want || want == "" {
-				t.Errorf("%s = %v, want %q", key, got, want)
-			}
+	for role := range regions {
+		asg := e.Find(asgType, "haproxy-"+role+"-asg")
+		if got, want := out[role+"Group"].Value, mockengine.Text(asg.Outputs, "name"); got != want || want == "" || want == "<unset>" {
+			t.Errorf("%sGroup = %v, want the group's name %q", role, got, want)
 		}
-	}
-	if out["seoulIp"].Value == out["tokyoIp"].Value {
-		t.Error("both instances report the same public IP")
+		if got, want := out[role+"Template"].Value, e.Find(ltType, "haproxy-"+role+"-lt").ID; got != want {
+			t.Errorf("%sTemplate = %v, want %s", role, got, want)
+		}
+		if got, want := out[role+"Sg"].Value, e.Find(sgType, "haproxy-"+role+"-sg").ID; got != want {
+			t.Errorf("%sSg = %v, want %s", role, got, want)
+		}
 	}
 }
 
@@ -346,6 +483,7 @@ func TestPairBadArgsFailAndRegisterNothing(t *testing.T) {
 	}{
 		{"no names", func(c *Config) { c.SeoulName, c.TokyoName = "", "" }, []string{"hybrid-cloud:haproxy.seoulName", "hybrid-cloud:haproxy.tokyoName"}},
 		{"ami path without a name", func(c *Config) { c.TokyoFromAmi, c.AmiName = true, "" }, []string{"hybrid-cloud:haproxy.amiName"}},
+		{"ami name EC2 refuses", func(c *Config) { c.TokyoFromAmi, c.AmiName = true, "MY AMI!" }, []string{"hybrid-cloud:haproxy.amiName"}},
 		{"admin cidr", func(c *Config) { c.AdminCidr = "10.0.0.1/8" }, []string{"hybrid-cloud:haproxy.adminCidr"}},
 		{"no instance type", func(c *Config) { c.InstanceType = "" }, []string{"hybrid-cloud:haproxy.instanceType"}},
 	}
@@ -364,7 +502,10 @@ func TestPairBadArgsFailAndRegisterNothing(t *testing.T) {
 func TestPairArgsValidation(t *testing.T) {
 	t.Parallel()
 	site := func(region string) Site {
-		return Site{Region: region, Provider: &aws.Provider{}, Placement: network.Placement{SubnetIDs: []pulumi.StringOutput{{}}}}
+		return Site{
+			Region: region, Provider: &aws.Provider{}, Placement: network.Placement{SubnetIDs: []pulumi.StringOutput{{}}},
+			TargetGroupArn: pulumi.String("tg").ToStringOutput(), AlbSecurityGroupID: pulumi.String("sg").ToStringOutput(),
+		}
 	}
 	good := func() *PairArgs {
 		return &PairArgs{
@@ -388,6 +529,7 @@ func TestPairArgsValidation(t *testing.T) {
 		{"bad port", func(a *PairArgs) { a.Backends[0].Port = 0 }, "port 0"},
 		{"no Tokyo provider", func(a *PairArgs) { a.Tokyo.Provider = nil }, "Tokyo site: no provider"},
 		{"no Seoul subnet", func(a *PairArgs) { a.Seoul.Placement.SubnetIDs = nil }, "Seoul site: no subnet"},
+		{"no target group", func(a *PairArgs) { a.Tokyo.TargetGroupArn = pulumi.StringOutput{} }, "Tokyo site: no ALB target group"},
 		{"ami copy within one region", func(a *PairArgs) { a.Config.TokyoFromAmi = true; a.Tokyo.Region = seoulRegion }, "both sites are in"},
 	}
 	for _, c := range cases {

@@ -40,6 +40,9 @@ func (a *PairArgs) validate() error {
 		if len(s.site.Placement.SubnetIDs) == 0 {
 			errs = append(errs, fmt.Errorf("%s site: no subnet to place the instance in", s.what))
 		}
+		if s.site.TargetGroupArn.OutputState == nil || s.site.AlbSecurityGroupID.OutputState == nil {
+			errs = append(errs, fmt.Errorf("%s site: no ALB target group and security group to serve behind", s.what))
+		}
 	}
 	if a.Config.TokyoFromAmi && a.Seoul.Region == a.Tokyo.Region && a.Seoul.Region != "" {
 		errs = append(errs, fmt.Errorf("tokyoFromAmi copies the image between regions, but both sites are in %s", a.Seoul.Region))

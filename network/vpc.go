@@ -26,6 +26,9 @@ type VpcArgs struct {
 	// Region is the region of Provider; zones are checked against it.
 	Region   string
 	Provider pulumi.ProviderResource
+	// Protect sets Protect on the VPC: replacing or deleting it takes every
+	// subnet, route table, instance and the VPN attachment in it along.
+	Protect bool
 }
 
 // Vpc is MY-VPC: created with its subnets, internet gateway and route tables,
@@ -92,7 +95,7 @@ func (v *Vpc) create(ctx *pulumi.Context, name string, args *VpcArgs) error {
 		EnableDnsSupport:   pulumi.Bool(true),
 		EnableDnsHostnames: pulumi.Bool(true),
 		Tags:               nameTag(cfg.VpcName),
-	}, child...)
+	}, append(child, pulumi.Protect(args.Protect))...)
 	if err != nil {
 		return fmt.Errorf("network %s: vpc: %w", name, err)
 	}

@@ -33,6 +33,10 @@ type SiteToSiteArgs struct {
 	// AWSProvider is the VPC's region; OpenStackProvider the on-prem cloud.
 	AWSProvider       pulumi.ProviderResource
 	OpenStackProvider pulumi.ProviderResource
+	// Protect sets Protect on what the on-prem end depends on: the customer
+	// gateway, the VPN gateway and its attachment, the connection (a new one
+	// has new tunnel addresses) and the generated pre-shared keys.
+	Protect bool
 }
 
 // SiteToSite is the VPN and what the on-prem gateway needs to join it.
@@ -90,27 +94,29 @@ func NewSiteToSite(ctx *pulumi.Context, name string, args *SiteToSiteArgs, opts 
 		return nil, err
 	}
 	aws := []pulumi.ResourceOption{pulumi.Parent(s), pulumi.Provider(args.AWSProvider)}
+	guard := pulumi.Protect(args.Protect)
+	guarded := append(slices.Clone(aws), guard)
 
 	cgw, err := ec2.NewCustomerGateway(ctx, name+"-cgw", &ec2.CustomerGatewayArgs{
 		IpAddress: pulumi.String(cfg.CustomerGatewayIP),
 		BgpAsn:    pulumi.String(strconv.Itoa(cfg.CustomerGatewayBgpAsn)),
 		Type:      pulumi.String("ipsec.1"),
 		Tags:      nameTag(cfg.CustomerGatewayName),
-	}, aws...)
+	}, guarded...)
 	if err != nil {
 		return nil, fmt.Errorf("vpn %s: customer gateway: %w", name, err)
 	}
 	// No AmazonSideAsn: the note keeps Amazon's default ASN.
 	vgw, err := ec2.NewVpnGateway(ctx, name+"-vgw", &ec2.VpnGatewayArgs{
 		Tags: nameTag(cfg.VpnGatewayName),
-	}, aws...)
+	}, guarded...)
 	if err != nil {
 		return nil, fmt.Errorf("vpn %s: virtual private gateway: %w", name, err)
 	}
 	attachment, err := ec2.NewVpnGatewayAttachment(ctx, name+"-vgw-attachment", &ec2.VpnGatewayAttachmentArgs{
 		VpcId:        args.VpcID,
 		VpnGatewayId: vgw.ID(),
-	}, aws...)
+	}, guarded...)
 	if err != nil {
 		return nil, fmt.Errorf("vpn %s: gateway attachment: %w", name, err)
 	}
@@ -126,10 +132,10 @@ func NewSiteToSite(ctx *pulumi.Context, name string, args *SiteToSiteArgs, opts 
 		Tags:                  nameTag(cfg.ConnectionName),
 	}
 	setTunnelOptions(connArgs, s.Profile.AWSTunnelOptions())
-	if err := s.presharedKeys(ctx, name, cfg, connArgs); err != nil {
+	if err := s.presharedKeys(ctx, name, cfg, connArgs, guard); err != nil {
 		return nil, err
 	}
-	conn, err := ec2.NewVpnConnection(ctx, name+"-connection", connArgs, afterAttachment...)
+	conn, err := ec2.NewVpnConnection(ctx, name+"-connection", connArgs, append(afterAttachment, guard)...)
 	if err != nil {
 		return nil, fmt.Errorf("vpn %s: connection: %w", name, err)
 	}
@@ -188,7 +194,7 @@ func NewSiteToSite(ctx *pulumi.Context, name string, args *SiteToSiteArgs, opts 
 
 // presharedKeys sets the tunnels' keys on connArgs: generated, from config,
 // or left out so that AWS generates them.
-func (s *SiteToSite) presharedKeys(ctx *pulumi.Context, name string, cfg Config, connArgs *ec2.VpnConnectionArgs) error {
+func (s *SiteToSite) presharedKeys(ctx *pulumi.Context, name string, cfg Config, connArgs *ec2.VpnConnectionArgs, guard pulumi.ResourceOption) error {
 	switch cfg.pskSource() {
 	case PSKFromConfig:
 		connArgs.Tunnel1PresharedKey = pulumi.ToSecret(pulumi.String(cfg.PresharedKeys.Tunnel1)).(pulumi.StringOutput)
@@ -207,7 +213,7 @@ func (s *SiteToSite) presharedKeys(ctx *pulumi.Context, name string, cfg Config,
 				OverrideSpecial: pulumi.String("._"),
 				MinUpper:        pulumi.Int(4),
 				MinLower:        pulumi.Int(4),
-			}, pulumi.Parent(s))
+			}, pulumi.Parent(s), guard)
 			if err != nil {
 				return fmt.Errorf("vpn %s: tunnel %d pre-shared key: %w", name, i+1, err)
 			}

@@ -3,6 +3,7 @@ package webnodes
 import (
 	"encoding/base64"
 	"fmt"
+	"regexp"
 
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/ecs"
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/vpc"
@@ -29,17 +30,19 @@ func NewAlicloudNode(ctx *pulumi.Context, name string, args *AlicloudNodeArgs, o
 	}
 	child := []pulumi.ResourceOption{pulumi.Parent(n), pulumi.Provider(args.Provider)}
 
+	// The name, anchored and quoted, matches one image at most; no
+	// mostRecent, so a newer image of the family cannot be picked up.
 	images, err := ecs.GetImages(ctx, &ecs.GetImagesArgs{
-		NameRegex:    pulumi.StringRef(img.nameRegex),
+		NameRegex:    pulumi.StringRef("^" + regexp.QuoteMeta(c.ImageName) + "$"),
 		Owners:       pulumi.StringRef("system"),
-		MostRecent:   pulumi.BoolRef(true),
 		InstanceType: pulumi.StringRef(c.InstanceType),
 	}, pulumi.Parent(n), pulumi.Provider(args.Provider))
 	if err != nil {
-		return nil, fmt.Errorf("webnode %s: image %s: %w", name, c.Image, err)
+		return nil, fmt.Errorf("webnode %s: image %s: %w", name, c.ImageName, err)
 	}
-	if len(images.Images) == 0 {
-		return nil, fmt.Errorf("webnode %s: image %s: no public image matches %s for %s in %s", name, c.Image, img.nameRegex, c.InstanceType, args.Region)
+	if len(images.Images) != 1 {
+		return nil, fmt.Errorf("webnode %s: hybrid-cloud:webNodes.hongkong.imageName: %d public images named %s for %s in %s, want exactly one (is it still offered? pick a current %s image)",
+			name, len(images.Images), c.ImageName, c.InstanceType, args.Region, c.Image)
 	}
 
 	net, err := vpc.NewNetwork(ctx, name+"-vpc", &vpc.NetworkArgs{

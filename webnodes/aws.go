@@ -8,7 +8,7 @@ import (
 )
 
 // NewAwsNode declares the Seoul node: an EC2 instance in the first public
-// subnet of the placement, from the newest image of the configured family,
+// subnet of the placement, from the image named in config,
 // with IMDSv2 required, an encrypted root volume and an Elastic IP.
 func NewAwsNode(ctx *pulumi.Context, name string, args *AwsNodeArgs, opts ...pulumi.ResourceOption) (*Node, error) {
 	if args == nil {
@@ -29,17 +29,20 @@ func NewAwsNode(ctx *pulumi.Context, name string, args *AwsNodeArgs, opts ...pul
 	}
 	child := []pulumi.ResourceOption{pulumi.Parent(n), pulumi.Provider(args.Provider)}
 
+	// One exact name, no mostRecent: the lookup answers that image or fails,
+	// whatever the owner publishes later. Deprecated images stay launchable,
+	// so a pinned one keeps resolving after the owner deprecates it.
 	ami, err := ec2.LookupAmi(ctx, &ec2.LookupAmiArgs{
-		MostRecent: pulumi.BoolRef(true),
-		Owners:     []string{img.owner},
+		Owners: []string{img.owner},
 		Filters: []ec2.GetAmiFilter{
-			{Name: "name", Values: []string{img.name}},
+			{Name: "name", Values: []string{c.ImageName}},
 			{Name: "architecture", Values: []string{"x86_64"}},
 			{Name: "virtualization-type", Values: []string{"hvm"}},
 		},
+		IncludeDeprecated: pulumi.BoolRef(true),
 	}, pulumi.Parent(n), pulumi.Provider(args.Provider))
 	if err != nil {
-		return nil, fmt.Errorf("webnode %s: image %s: %w", name, c.Image, err)
+		return nil, fmt.Errorf("webnode %s: image %s: %w", name, c.ImageName, err)
 	}
 
 	sg, err := ec2.NewSecurityGroup(ctx, name+"-sg", &ec2.SecurityGroupArgs{
@@ -96,7 +99,7 @@ func NewAwsNode(ctx *pulumi.Context, name string, args *AwsNodeArgs, opts ...pul
 		Domain:   pulumi.String("vpc"),
 		Instance: inst.ID(),
 		Tags:     pulumi.StringMap{"Name": pulumi.String(c.Name)},
-	}, child...)
+	}, append(child, pulumi.Protect(args.Protect))...)
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: elastic IP: %w", name, err)
 	}

@@ -34,7 +34,7 @@ func NewAzureNode(ctx *pulumi.Context, name string, args *AzureNodeArgs, opts ..
 	rg, err := resources.NewResourceGroup(ctx, name+"-rg", &resources.ResourceGroupArgs{
 		ResourceGroupName: pulumi.String(c.ResourceGroup),
 		Location:          location,
-	}, child...)
+	}, append(child, pulumi.Protect(args.Protect))...)
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: resource group: %w", name, err)
 	}
@@ -78,7 +78,7 @@ func NewAzureNode(ctx *pulumi.Context, name string, args *AzureNodeArgs, opts ..
 			Name: pulumi.String("Standard"),
 			Tier: pulumi.String("Regional"),
 		},
-	}, child...)
+	}, append(child, pulumi.Protect(args.Protect))...)
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: public IP: %w", name, err)
 	}

@@ -30,8 +30,13 @@ type AwsConfig struct {
 	// Name is the instance's Name tag (the note's "Seoul").
 	Name         string `json:"name"`
 	InstanceType string `json:"instanceType"`
-	// Image is a key of awsImages (al2023, ubuntu-24.04).
+	// Image is a key of awsImages (al2023, ubuntu-24.04): the family, which
+	// decides the image's owner and the package manager.
 	Image string `json:"image"`
+	// ImageName is the exact name of the family's image to boot, e.g.
+	// al2023-ami-2023.9.20251208.0-kernel-6.1-x86_64. Changing it replaces
+	// the instance (its Elastic IP stays).
+	ImageName string `json:"imageName"`
 }
 
 // AzureConfig is the london node (Azure VM).
@@ -73,8 +78,10 @@ type AlicloudConfig struct {
 	Name         string `json:"name"`
 	Zone         string `json:"zone"`
 	InstanceType string `json:"instanceType"`
-	// Image is a key of alicloudImages (alinux3, ubuntu-22.04).
+	// Image is a key of alicloudImages (alinux3, ubuntu-22.04); ImageName
+	// the exact public image to boot, e.g. aliyun_3_x64_20G_alibase_20251030.vhd.
 	Image       string `json:"image"`
+	ImageName   string `json:"imageName"`
 	VpcCidr     string `json:"vpcCidr"`
 	VswitchCidr string `json:"vswitchCidr"`
 	// BandwidthMbps is the public bandwidth (InternetMaxBandwidthOut); it
@@ -138,7 +145,18 @@ func (c AwsConfig) check(p *validate.Problems) {
 	c.Common.check(p, node)
 	p.Required(node+".name", c.Name, "the instance's Name tag")
 	p.Required(node+".instanceType", c.InstanceType, "an EC2 instance type such as t3.micro")
-	p.OneOf(node+".image", c.Image, names(awsImages)...)
+	if p.OneOf(node+".image", c.Image, names(awsImages)...) {
+		img := awsImages[c.Image]
+		checkImageName(p, node, c.ImageName, img.names, img.example)
+	}
+}
+
+// checkImageName requires an exact image name of the family's form: one
+// image, never a pattern that a vendor's next image would also match.
+func checkImageName(p *validate.Problems, node, name string, form *regexp.Regexp, example string) {
+	if p.Required(node+".imageName", name, "the exact name of the image to boot, e.g. "+example) {
+		p.Match(node+".imageName", name, form, "one exact image name of this family, like "+example+" (no wildcards)")
+	}
 }
 
 func (c AzureConfig) check(p *validate.Problems) {
@@ -197,7 +215,10 @@ func (c AlicloudConfig) check(p *validate.Problems, region string) {
 	// Alibaba zone IDs are cn-hongkong-b, but ap-southeast-1a.
 	checkZone(p, node+".zone", c.Zone, region, "-?")
 	p.Required(node+".instanceType", c.InstanceType, "an ECS instance type such as ecs.t5-lc1m1.small")
-	p.OneOf(node+".image", c.Image, names(alicloudImages)...)
+	if p.OneOf(node+".image", c.Image, names(alicloudImages)...) {
+		img := alicloudImages[c.Image]
+		checkImageName(p, node, c.ImageName, img.names, img.example)
+	}
 	vpc, okVpc := p.CIDR(node+".vpcCidr", c.VpcCidr)
 	vsw, okVsw := p.CIDR(node+".vswitchCidr", c.VswitchCidr)
 	if okVpc && !(vpc.Bits() >= 8 && vpc.Bits() <= 24) {

@@ -79,6 +79,17 @@ func TestValidateNamesTheKeyOfEveryProblem(t *testing.T) {
 		}},
 		{"unknown image", func(c *webnodes.Config) { c.Oregon.Image = "centos-7" },
 			[]string{"hybrid-cloud:webNodes.oregon.image", `"centos-7" is not allowed`, "rocky-linux-9"}},
+		{"AMI name pattern", func(c *webnodes.Config) { c.Seoul.ImageName = "al2023-ami-2023.*-x86_64" },
+			[]string{"hybrid-cloud:webNodes.seoul.imageName", "no wildcards", "al2023-ami-2023.9.20251208.0-kernel-6.1-x86_64"}},
+		{"AMI of another family", func(c *webnodes.Config) {
+			c.Seoul.ImageName = "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20251212"
+		}, []string{"hybrid-cloud:webNodes.seoul.imageName"}},
+		{"no AMI name", func(c *webnodes.Config) { c.Seoul.ImageName = "" },
+			[]string{"hybrid-cloud:webNodes.seoul.imageName: is required"}},
+		{"Alibaba image regex", func(c *webnodes.Config) { c.HongKong.ImageName = `aliyun_3_x64_20G_alibase_.*\.vhd` },
+			[]string{"hybrid-cloud:webNodes.hongkong.imageName", "no wildcards"}},
+		{"Alibaba image of another family", func(c *webnodes.Config) { c.HongKong.ImageName = "ubuntu_22_04_x64_20G_alibase_20251103.vhd" },
+			[]string{"hybrid-cloud:webNodes.hongkong.imageName", "aliyun_3_x64_20G_alibase_20251030.vhd"}},
 		{"vSwitch outside the VPC", func(c *webnodes.Config) { c.HongKong.VswitchCidr = "10.41.0.0/24" },
 			[]string{"hybrid-cloud:webNodes.hongkong.vswitchCidr", "not inside vpcCidr 10.40.0.0/16"}},
 		{"Azure subnet outside the VNet", func(c *webnodes.Config) { c.London.SubnetCidr = "10.99.0.0/24" },

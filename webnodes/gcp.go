@@ -68,7 +68,7 @@ func NewGcpNode(ctx *pulumi.Context, name string, args *GcpNodeArgs, opts ...pul
 		Region:      pulumi.String(args.Region),
 		AddressType: pulumi.String("EXTERNAL"),
 		NetworkTier: pulumi.String("PREMIUM"),
-	}, child...)
+	}, append(child, pulumi.Protect(args.Protect))...)
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: address: %w", name, err)
 	}

@@ -2,6 +2,7 @@ package webnodes
 
 import (
 	"maps"
+	"regexp"
 	"slices"
 )
 
@@ -9,15 +10,25 @@ import (
 // one is a maintained distribution that the user data renderer knows; the
 // note's CentOS 7 is gone (end of life, mirrors removed).
 
-// awsImage is an AMI found by lookup: the newest one of owner matching name.
+// awsImage is a family of AMIs published by owner. The node boots the one
+// image of the family named exactly in config (imageName), which must have
+// the family's form: a name that matches one image, not a pattern, so that
+// nothing the vendor publishes later changes what `pulumi up` launches.
 type awsImage struct {
-	owner, name string
-	pm          PackageManager
+	owner string
+	names *regexp.Regexp
+	// example is a real name of the family, for error messages.
+	example string
+	pm      PackageManager
 }
 
 var awsImages = map[string]awsImage{
-	"al2023":       {owner: "amazon", name: "al2023-ami-2023.*-x86_64", pm: Dnf},
-	"ubuntu-24.04": {owner: "099720109477", name: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*", pm: Apt},
+	"al2023": {owner: "amazon", pm: Dnf,
+		names:   regexp.MustCompile(`^al2023-ami-2023\.[0-9]+\.[0-9]{8}\.[0-9]+-kernel-[0-9]+\.[0-9]+-x86_64$`),
+		example: "al2023-ami-2023.9.20251208.0-kernel-6.1-x86_64"},
+	"ubuntu-24.04": {owner: "099720109477", pm: Apt,
+		names:   regexp.MustCompile(`^ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24\.04-amd64-server-[0-9]{8}(\.[0-9]+)?$`),
+		example: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20251212"},
 }
 
 // azureImage is a Marketplace image reference.
@@ -43,16 +54,21 @@ var gcpImages = map[string]gcpImage{
 	"debian-12":     {family: "debian-cloud/debian-12", pm: Apt},
 }
 
-// alicloudImage is a public ("system") image found by lookup: the newest one
-// whose name matches nameRegex.
+// alicloudImage is a family of public ("system") images; like awsImage, the
+// node boots the one named exactly in config.
 type alicloudImage struct {
-	nameRegex string
-	pm        PackageManager
+	names   *regexp.Regexp
+	example string
+	pm      PackageManager
 }
 
 var alicloudImages = map[string]alicloudImage{
-	"alinux3":      {nameRegex: `^aliyun_3_x64_20G_alibase_.*\.vhd$`, pm: Dnf},
-	"ubuntu-22.04": {nameRegex: `^ubuntu_22_04_x64_20G_alibase_.*\.vhd$`, pm: Apt},
+	"alinux3": {pm: Dnf,
+		names:   regexp.MustCompile(`^aliyun_3_x64_20G_alibase_[0-9]{8}\.vhd$`),
+		example: "aliyun_3_x64_20G_alibase_20251030.vhd"},
+	"ubuntu-22.04": {pm: Apt,
+		names:   regexp.MustCompile(`^ubuntu_22_04_x64_20G_alibase_[0-9]{8}\.vhd$`),
+		example: "ubuntu_22_04_x64_20G_alibase_20251103.vhd"},
 }
 
 func names[V any](m map[string]V) []string {

@@ -41,6 +41,9 @@ type AwsNodeArgs struct {
 	Region    string
 	Placement network.Placement
 	Provider  pulumi.ProviderResource
+	// Protect sets Protect on the node's public address (and Azure's
+	// resource group), which HAProxy and DNS point at.
+	Protect bool
 }
 
 // AzureNodeArgs configures NewAzureNode.
@@ -48,6 +51,9 @@ type AzureNodeArgs struct {
 	Config   AzureConfig
 	Location string
 	Provider pulumi.ProviderResource
+	// Protect sets Protect on the node's public address (and Azure's
+	// resource group), which HAProxy and DNS point at.
+	Protect bool
 }
 
 // GcpNodeArgs configures NewGcpNode.
@@ -55,6 +61,9 @@ type GcpNodeArgs struct {
 	Config   GcpConfig
 	Region   string
 	Provider pulumi.ProviderResource
+	// Protect sets Protect on the node's public address (and Azure's
+	// resource group), which HAProxy and DNS point at.
+	Protect bool
 }
 
 // AlicloudNodeArgs configures NewAlicloudNode.
@@ -62,6 +71,9 @@ type AlicloudNodeArgs struct {
 	Config   AlicloudConfig
 	Region   string
 	Provider pulumi.ProviderResource
+	// Protect sets Protect on the node's public address (and Azure's
+	// resource group), which HAProxy and DNS point at.
+	Protect bool
 }
 
 // Validate checks the args: the node's config (with its full config keys),

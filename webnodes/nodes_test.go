@@ -225,17 +225,21 @@ func TestSeoulNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The image is the newest Amazon Linux 2023 published by Amazon.
+	// The image is the one Amazon Linux 2023 image named in config: no
+	// pattern and no mostRecent, so a newer image cannot slip in.
 	amis := e.InvokesOf("aws:ec2/getAmi:getAmi")
 	if len(amis) != 1 {
 		t.Fatalf("%d AMI lookups, want 1", len(amis))
 	}
 	ami := amis[0]
-	if mockengine.Value(ami.Args, "mostRecent") != true || !slices.Equal(strs(t, mockengine.Value(ami.Args, "owners")), []string{"amazon"}) {
-		t.Errorf("AMI lookup %v: want the most recent image owned by amazon", ami.Args)
+	if mockengine.Value(ami.Args, "mostRecent") != nil || !slices.Equal(strs(t, mockengine.Value(ami.Args, "owners")), []string{"amazon"}) {
+		t.Errorf("AMI lookup %v: want the one named image owned by amazon, no mostRecent", ami.Args)
 	}
-	if name := filterOf(t, ami.Args, "name"); name != "al2023-ami-2023.*-x86_64" {
-		t.Errorf("AMI name filter %q, want Amazon Linux 2023", name)
+	if mockengine.Value(ami.Args, "includeDeprecated") != true {
+		t.Errorf("AMI lookup %v: a pinned image must still resolve once Amazon deprecates it", ami.Args)
+	}
+	if name := filterOf(t, ami.Args, "name"); name != "al2023-ami-2023.9.20251208.0-kernel-6.1-x86_64" {
+		t.Errorf("AMI name filter %q, want the configured imageName", name)
 	}
 
 	inst := mustFind(t, e, "aws:ec2/instance:Instance", "seoul-instance").Inputs
@@ -437,7 +441,7 @@ func TestHongKongNode(t *testing.T) {
 	}
 	lookup := lookups[0]
 	for path, want := range map[string]any{
-		"owners": "system", "mostRecent": true, "nameRegex": `^aliyun_3_x64_20G_alibase_.*\.vhd$`, "instanceType": "ecs.t5-lc1m1.small",
+		"owners": "system", "mostRecent": nil, "nameRegex": `^aliyun_3_x64_20G_alibase_20251030\.vhd$`, "instanceType": "ecs.t5-lc1m1.small",
 	} {
 		if got := mockengine.Value(lookup.Args, path); got != want {
 			t.Errorf("image lookup %s = %v, want %v", path, got, want)
@@ -470,7 +474,7 @@ func TestHongKongNode(t *testing.T) {
 			}
 		}
 	}
-	if id := mockengine.Value(inst, "imageId"); !strings.HasPrefix(id.(string), "m-") {
+	if id := mockengine.Value(inst, "imageId"); id != "aliyun_3_x64_20G_alibase_20251030.vhd" {
 		t.Errorf("instance image %v does not come from the lookup", id)
 	}
 }
@@ -575,4 +579,32 @@ func filterOf(t *testing.T, args resource.PropertyMap, name string) string {
 		}
 	}
 	return ""
+}
+
+// TestNodesIgnoreNewerImages is the drift rule: after vendors publish newer
+// images, the next run registers exactly what the last one did.
+func TestNodesIgnoreNewerImages(t *testing.T) {
+	t.Parallel()
+	for _, tc := range nodeCases {
+		t.Run(tc.node, func(t *testing.T) {
+			t.Parallel()
+			var runs [2]*mockengine.Engine
+			for i := range runs {
+				runs[i] = mockengine.New("hybrid-cloud", "dev")
+				if i == 1 {
+					runs[i].PublishNewerImages()
+				}
+				err := runs[i].Run(func(ctx *pulumi.Context) error {
+					_, err := tc.build(ctx, devNodes(t))
+					return err
+				}, mockengine.Config{})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			if changes := mockengine.Diff(runs[0], runs[1]); len(changes) != 0 {
+				t.Errorf("a newer vendor image changed %v", changes)
+			}
+		})
+	}
 }

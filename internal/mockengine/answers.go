@@ -14,7 +14,7 @@ import (
 var computed = map[string]func(e *Engine, r *Resource) resource.PropertyMap{
 	"aws:ec2/instance:Instance": func(e *Engine, r *Resource) resource.PropertyMap {
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"publicIp":  FakeIP("public:" + r.URN),
+			"publicIp":  e.PublicIP(r),
 			"privateIp": FakeIP("private:" + r.URN),
 			"arn":       "arn:aws:ec2:" + e.Region(r) + ":123456789012:instance/" + r.ID,
 		})
@@ -44,16 +44,6 @@ func answerInvoke(token string, fn func(e *Engine, inv Invoke) (resource.Propert
 
 // invokes answers data-source calls, keyed by function token.
 var invokes = map[string]func(e *Engine, inv Invoke) (resource.PropertyMap, error){
-	// The newest image of whatever the filters ask for; the ID names the region.
-	"aws:ec2/getAmi:getAmi": func(e *Engine, inv Invoke) (resource.PropertyMap, error) {
-		region := e.InvokeRegion(inv)
-		name := filterValue(inv.Args, "name")
-		return resource.NewPropertyMapFromMap(map[string]any{
-			"id":           fmt.Sprintf("ami-%08x", hash(region+name)),
-			"name":         name,
-			"architecture": "x86_64",
-		}), nil
-	},
 	"aws:ec2/getVpc:getVpc": func(e *Engine, inv Invoke) (resource.PropertyMap, error) {
 		region := e.InvokeRegion(inv)
 		return resource.NewPropertyMapFromMap(map[string]any{

@@ -11,7 +11,7 @@ import (
 func init() {
 	answerResource("azure-native:network:PublicIPAddress", func(e *Engine, r *Resource) resource.PropertyMap {
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"ipAddress": FakeIP("public:" + r.URN),
+			"ipAddress": e.PublicIP(r),
 		})
 	})
 	// The instance's interfaces as given, each access config with its natIp.
@@ -47,13 +47,13 @@ func init() {
 	})
 	answerResource("aws:ec2/eip:Eip", func(e *Engine, r *Resource) resource.PropertyMap {
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"publicIp":     FakeIP("public:" + r.URN),
+			"publicIp":     e.PublicIP(r),
 			"allocationId": "eipalloc-" + r.ID,
 		})
 	})
 	answerResource("gcp:compute/address:Address", func(e *Engine, r *Resource) resource.PropertyMap {
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"address": FakeIP("public:" + r.URN),
+			"address": e.PublicIP(r),
 		})
 	})
 	answerResource("gcp:serviceaccount/account:Account", func(e *Engine, r *Resource) resource.PropertyMap {
@@ -73,25 +73,9 @@ func init() {
 		out := map[string]any{"privateIp": FakeIP("private:" + r.URN)}
 		// Alibaba gives a public IP only with public bandwidth.
 		if bw, ok := r.Inputs["internetMaxBandwidthOut"]; ok && bw.IsNumber() && bw.NumberValue() > 0 {
-			out["publicIp"] = FakeIP("public:" + r.URN)
+			out["publicIp"] = e.PublicIP(r)
 		}
 		return resource.NewPropertyMapFromMap(out)
-	})
-	// The newest public image of the asked-for name; the ID names the region.
-	answerInvoke("alicloud:ecs/getImages:getImages", func(e *Engine, inv Invoke) (resource.PropertyMap, error) {
-		regex := ""
-		if v, ok := inv.Args["nameRegex"]; ok && v.IsString() {
-			regex = v.StringValue()
-		}
-		id := fmt.Sprintf("m-%08x", hash(e.InvokeRegion(inv)+regex))
-		return resource.NewPropertyMapFromMap(map[string]any{
-			"id":  "images-" + id,
-			"ids": []any{id},
-			"images": []any{map[string]any{
-				"id": id, "imageId": id, "name": "mock image for " + regex,
-				"osType": "linux", "architecture": "x86_64", "status": "Available",
-			}},
-		}), nil
 	})
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
 // Resource is one registered resource, custom or component.
@@ -35,6 +36,22 @@ type Resource struct {
 	// PropertyDependencies the URNs each input property was computed from.
 	Dependencies         []string
 	PropertyDependencies map[string][]string
+	// Options are the resource options that change what the engine does
+	// with r on a later update or destroy.
+	Options Options
+}
+
+// Options are the resource options the engine records; a day-2 test
+// compares them between two runs like it compares inputs.
+type Options struct {
+	Protect             bool
+	RetainOnDelete      bool
+	DeleteBeforeReplace bool
+	IgnoreChanges       []string
+	ReplaceOnChanges    []string
+	// Aliases are the URNs r was known by before (resolved from alias specs
+	// as the engine does), so that the engine moves it instead of replacing it.
+	Aliases []string
 }
 
 // Invoke is one data-source call the program made.
@@ -60,11 +77,39 @@ type Engine struct {
 	byURN     map[string]*Resource
 	invokes   []Invoke
 	outputs   map[string]Output
+
+	// newerImages says that vendors published a newer image of every family
+	// since the first run: a lookup that can match more than one image now
+	// answers a different one. Set with PublishNewerImages.
+	newerImages bool
+	// movedAddresses names resources the cloud gives a new public address
+	// on this run. Set with MoveAddress.
+	movedAddresses map[string]bool
 }
 
 // New returns an engine for project and stack.
 func New(project, stack string) *Engine {
-	return &Engine{project: project, stack: stack, byURN: map[string]*Resource{}, outputs: map[string]Output{}}
+	return &Engine{project: project, stack: stack, byURN: map[string]*Resource{}, outputs: map[string]Output{}, movedAddresses: map[string]bool{}}
+}
+
+// PublishNewerImages makes every image lookup behave as it would after the
+// vendors published a newer image of each family: a lookup by exact name
+// answers as before, one by pattern answers the newer image. Call it before Run.
+func (e *Engine) PublishNewerImages() { e.newerImages = true }
+
+// MoveAddress makes the cloud hand the resource called name (an Elastic IP,
+// a static address, a public IP resource) a different public address on this
+// run, as after it was released and allocated again. Call it before Run.
+func (e *Engine) MoveAddress(name string) { e.movedAddresses[name] = true }
+
+// PublicIP is the public address the mock cloud gives r: stable from run to
+// run unless MoveAddress named r.
+func (e *Engine) PublicIP(r *Resource) string {
+	seed := "public:" + r.URN
+	if e.movedAddresses[r.Name] {
+		seed += "#moved"
+	}
+	return FakeIP(seed)
 }
 
 // Run runs program with cfg as the stack's config and records what it did.
@@ -112,11 +157,20 @@ func (e *Engine) NewResource(args pulumi.MockResourceArgs) (string, resource.Pro
 	parent := ""
 	var deps []string
 	propDeps := map[string][]string{}
+	var opts Options
 	if rpc := args.RegisterRPC; rpc != nil {
 		parent = rpc.GetParent()
 		deps = slices.Clone(rpc.GetDependencies())
 		for k, v := range rpc.GetPropertyDependencies() {
 			propDeps[k] = slices.Clone(v.GetUrns())
+		}
+		opts = Options{
+			Protect:             rpc.GetProtect(),
+			RetainOnDelete:      rpc.GetRetainOnDelete(),
+			DeleteBeforeReplace: rpc.GetDeleteBeforeReplace(),
+			IgnoreChanges:       slices.Clone(rpc.GetIgnoreChanges()),
+			ReplaceOnChanges:    slices.Clone(rpc.GetReplaceOnChanges()),
+			Aliases:             e.aliasURNs(rpc, parent),
 		}
 	}
 	r := &Resource{
@@ -130,6 +184,7 @@ func (e *Engine) NewResource(args pulumi.MockResourceArgs) (string, resource.Pro
 
 		Dependencies:         deps,
 		PropertyDependencies: propDeps,
+		Options:              opts,
 	}
 	if r.Parent != "" && resource.URN(r.Parent).QualifiedType() == resource.RootStackType {
 		r.Parent = ""
@@ -165,6 +220,36 @@ func (e *Engine) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		return nil, fmt.Errorf("mockengine: no answer for invoke %s: add one to internal/mockengine", args.Token)
 	}
 	return answer(e, inv)
+}
+
+// aliasURNs resolves a registration's aliases to URNs, defaulting each
+// spec's missing parts to the resource's own, as the engine does.
+func (e *Engine) aliasURNs(rpc *pulumirpc.RegisterResourceRequest, parent string) []string {
+	urns := slices.Clone(rpc.GetAliasURNs())
+	for _, a := range rpc.GetAliases() {
+		if u := a.GetUrn(); u != "" {
+			urns = append(urns, u)
+			continue
+		}
+		spec := a.GetSpec()
+		if spec == nil {
+			continue
+		}
+		name, typ, aliasParent := spec.GetName(), spec.GetType(), parent
+		if name == "" {
+			name = rpc.GetName()
+		}
+		if typ == "" {
+			typ = rpc.GetType()
+		}
+		if p := spec.GetParentUrn(); p != "" {
+			aliasParent = p
+		} else if spec.GetNoParent() {
+			aliasParent = ""
+		}
+		urns = append(urns, e.urn(aliasParent, typ, name))
+	}
+	return urns
 }
 
 func (e *Engine) urn(parent, typ, name string) string {

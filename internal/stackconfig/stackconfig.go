@@ -30,6 +30,10 @@ type Stack struct {
 	WebNodes webnodes.Config
 	HAProxy  haproxy.Config
 	GSLB     gslb.Config
+	// Protect is `hybrid-cloud:protect`: set Protect on every resource that
+	// holds state or an address others depend on, so that neither a mistaken
+	// change nor `pulumi destroy` can delete or replace it.
+	Protect bool
 }
 
 // Clouds is the `hybrid-cloud:clouds` config object: where each provider points.
@@ -83,6 +87,7 @@ func Load(ctx *pulumi.Context) (*Stack, error) {
 		readObject(cfg, "webNodes", &s.WebNodes),
 		readObject(cfg, "haproxy", &s.HAProxy),
 		readObject(cfg, "gslb", &s.GSLB),
+		readBool(cfg, "protect", &s.Protect, "true guards the VPN, addresses, certificates and DNS against deletion and replacement; false lets `pulumi destroy` remove a lab"),
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
@@ -103,6 +108,25 @@ func (s *Stack) Validate() error {
 		s.HAProxy.Validate(),
 		s.GSLB.Validate(),
 	)
+}
+
+// readBool reads a required true/false key: a stack file must say which it
+// is, so that no stack is left unprotected by omission.
+func readBool(cfg *config.Config, key string, into *bool, what string) error {
+	full := validate.Project + ":" + key
+	raw, err := cfg.Try(key)
+	if err != nil {
+		return fmt.Errorf("%s: is required in every stack file: true or false (%s)", full, what)
+	}
+	switch raw {
+	case "true":
+		*into = true
+	case "false":
+		*into = false
+	default:
+		return fmt.Errorf("%s: %q is not allowed (true or false)", full, raw)
+	}
+	return nil
 }
 
 // readObject decodes one config object strictly: a misspelt field is an

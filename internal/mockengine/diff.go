@@ -1,0 +1,116 @@
+package mockengine
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// ChangeKind is what a second run would do to one resource.
+type ChangeKind string
+
+// The kinds of change between two runs, as `pulumi preview` names them.
+const (
+	Create ChangeKind = "create"
+	Delete ChangeKind = "delete"
+	Update ChangeKind = "update"
+)
+
+// Change is one resource that differs between two runs of a program.
+type Change struct {
+	Kind ChangeKind
+	URN  string
+	// Type and Name identify the resource for people and for tests.
+	Type, Name string
+	// Inputs are the input properties whose values differ (update only).
+	Inputs []string
+	// Options are the resource options that differ (update only): protect,
+	// retainOnDelete, deleteBeforeReplace, ignoreChanges, replaceOnChanges.
+	Options []string
+}
+
+func (c Change) String() string {
+	s := fmt.Sprintf("%s %s %s", c.Kind, c.Type, c.Name)
+	if len(c.Inputs) > 0 {
+		s += " inputs[" + strings.Join(c.Inputs, ",") + "]"
+	}
+	if len(c.Options) > 0 {
+		s += " options[" + strings.Join(c.Options, ",") + "]"
+	}
+	return s
+}
+
+// Diff compares what two runs registered, as the engine compares a program's
+// registrations with the stack's state: resources are matched by URN (or by
+// an alias of the new one naming the old URN), and a matched resource changes
+// when an input or a resource option differs. Dependencies and outputs are
+// not compared; the resources whose inputs an output feeds are.
+func Diff(before, after *Engine) []Change {
+	old := map[string]*Resource{}
+	for _, r := range before.Resources() {
+		old[r.URN] = r
+	}
+	var changes []Change
+	seen := map[string]bool{}
+	for _, r := range after.Resources() {
+		prev := old[r.URN]
+		for _, alias := range r.Options.Aliases {
+			if prev == nil {
+				prev = old[alias]
+			}
+		}
+		if prev == nil {
+			changes = append(changes, Change{Kind: Create, URN: r.URN, Type: r.Type, Name: r.Name})
+			continue
+		}
+		seen[prev.URN] = true
+		c := Change{Kind: Update, URN: r.URN, Type: r.Type, Name: r.Name,
+			Inputs: changedKeys(prev, r), Options: changedOptions(prev.Options, r.Options)}
+		if len(c.Inputs) > 0 || len(c.Options) > 0 {
+			changes = append(changes, c)
+		}
+	}
+	for _, r := range before.Resources() {
+		if !seen[r.URN] {
+			changes = append(changes, Change{Kind: Delete, URN: r.URN, Type: r.Type, Name: r.Name})
+		}
+	}
+	sort.Slice(changes, func(i, j int) bool { return changes[i].URN < changes[j].URN })
+	return changes
+}
+
+func changedKeys(a, b *Resource) []string {
+	var keys []string
+	for k, v := range a.Inputs {
+		if w, ok := b.Inputs[k]; !ok || !v.DeepEquals(w) {
+			keys = append(keys, string(k))
+		}
+	}
+	for k := range b.Inputs {
+		if _, ok := a.Inputs[k]; !ok {
+			keys = append(keys, string(k))
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func changedOptions(a, b Options) []string {
+	var names []string
+	for _, o := range []struct {
+		name  string
+		equal bool
+	}{
+		{"protect", a.Protect == b.Protect},
+		{"retainOnDelete", a.RetainOnDelete == b.RetainOnDelete},
+		{"deleteBeforeReplace", a.DeleteBeforeReplace == b.DeleteBeforeReplace},
+		{"ignoreChanges", slices.Equal(a.IgnoreChanges, b.IgnoreChanges)},
+		{"replaceOnChanges", slices.Equal(a.ReplaceOnChanges, b.ReplaceOnChanges)},
+	} {
+		if !o.equal {
+			names = append(names, o.name)
+		}
+	}
+	return names
+}
