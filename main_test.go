@@ -148,6 +148,12 @@ func TestBadConfigFailsNamingTheKeyAndRegistersNothing(t *testing.T) {
 		}), []string{"hybrid-cloud:webNodes.seoul.instancetype", `did you mean "instanceType"`}},
 		{"public IP that is private", edit("hybrid-cloud:vpn", func(m map[string]any) { m["customerGatewayIp"] = "10.0.0.1" }),
 			[]string{"hybrid-cloud:vpn.customerGatewayIp", "not a public IPv4"}},
+		{"no protect switch", dev.Without("hybrid-cloud:protect"),
+			[]string{"hybrid-cloud:protect: is required in every stack file", "true or false"}},
+		{"protect not a bool", dev.Set("hybrid-cloud:protect", "yes"),
+			[]string{"hybrid-cloud:protect", `"yes" is not allowed`}},
+		{"image name pattern", edit("hybrid-cloud:haproxy", func(m map[string]any) { m["image"] = "al2023-ami-2023.*" }),
+			[]string{"hybrid-cloud:haproxy.image", "no wildcards"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -180,9 +186,9 @@ func TestEveryConfigProblemIsReportedAtOnce(t *testing.T) {
 	}
 }
 
-// TestProjectAndStackFilesAreValid loads Pulumi.yaml and Pulumi.dev.yaml with
-// the Pulumi SDK's own loaders (schema and config-type checks), so a file the
-// CLI would refuse fails here first.
+// TestProjectAndStackFilesAreValid loads Pulumi.yaml and every stack file
+// with the Pulumi SDK's own loaders (schema and config-type checks), so a
+// file the CLI would refuse fails here first.
 func TestProjectAndStackFilesAreValid(t *testing.T) {
 	t.Parallel()
 	proj, err := workspace.LoadProject("Pulumi.yaml")
@@ -202,20 +208,26 @@ func TestProjectAndStackFilesAreValid(t *testing.T) {
 			t.Errorf("%s: type %q, description %q; want an object with a description", key, decl.TypeName(), decl.Description)
 		}
 	}
-	stack, err := workspace.LoadProjectStack(diagtest.LogSink(t), proj, "Pulumi.dev.yaml")
-	if err != nil {
-		t.Fatalf("Pulumi.dev.yaml: %v", err)
-	}
-	for key, decl := range proj.Config {
-		if strings.Contains(key, ":") {
-			continue
+	for _, file := range stackFiles {
+		stack, err := workspace.LoadProjectStack(diagtest.LogSink(t), proj, file)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
 		}
-		v, ok := stack.Config[config.MustMakeKey("hybrid-cloud", key)]
-		switch {
-		case !ok:
-			t.Errorf("Pulumi.dev.yaml sets no hybrid-cloud:%s", key)
-		case decl.TypeName() == "object" && !v.Object():
-			t.Errorf("Pulumi.dev.yaml: hybrid-cloud:%s is not an object, as Pulumi.yaml declares", key)
+		for key, decl := range proj.Config {
+			if strings.Contains(key, ":") {
+				continue
+			}
+			v, ok := stack.Config[config.MustMakeKey("hybrid-cloud", key)]
+			switch {
+			case !ok:
+				t.Errorf("%s sets no hybrid-cloud:%s", file, key)
+			case decl.TypeName() == "object" && !v.Object():
+				t.Errorf("%s: hybrid-cloud:%s is not an object, as Pulumi.yaml declares", file, key)
+			}
 		}
 	}
 }
+
+// stackFiles are the stack files this repository ships; every one is loaded
+// by the SDK and planned.
+var stackFiles = []string{"Pulumi.dev.yaml", "Pulumi.prod.yaml"}

@@ -47,8 +47,8 @@ func Main(program pulumi.RunFunc, args []string, stdout, stderr io.Writer) int {
 // Write prints the plan of a finished run.
 func Write(w io.Writer, project, stack string, e *mockengine.Engine) {
 	all := e.Resources()
-	fmt.Fprintf(w, "Offline plan of %s/%s: %d resources (mock engine; no cloud was called)\n",
-		project, stack, countCustom(all))
+	fmt.Fprintf(w, "Offline plan of %s/%s: %d resources, %d of them protected (mock engine; no cloud was called)\n",
+		project, stack, countCustom(all), countProtected(all))
 
 	groups := map[*mockengine.Resource][]*mockengine.Resource{}
 	var providers, components []*mockengine.Resource
@@ -94,7 +94,7 @@ func Write(w io.Writer, project, stack string, e *mockengine.Engine) {
 					fmt.Fprintf(w, "    %s %s\n", r.Type, r.Name)
 					continue
 				}
-				fmt.Fprintf(w, "    + %s %s  %s\n", r.Type, r.Name, settings(r.Inputs))
+				fmt.Fprintf(w, "    + %s %s%s  %s\n", r.Type, r.Name, guard(r), settings(r.Inputs))
 			}
 		}
 	}
@@ -123,6 +123,27 @@ func Write(w io.Writer, project, stack string, e *mockengine.Engine) {
 	for _, n := range files {
 		fmt.Fprintf(w, "\n== rendered file: %s\n%s", n, outputs[n].Value)
 	}
+}
+
+// Protected marks a resource that `pulumi up` may not replace or delete
+// (hybrid-cloud:protect).
+const Protected = " [protected]"
+
+func guard(r *mockengine.Resource) string {
+	if r.Options.Protect {
+		return Protected
+	}
+	return ""
+}
+
+func countProtected(rs []*mockengine.Resource) int {
+	n := 0
+	for _, r := range rs {
+		if r.Options.Protect {
+			n++
+		}
+	}
+	return n
 }
 
 func countCustom(rs []*mockengine.Resource) int {

@@ -1,0 +1,226 @@
+package main
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hybridlab/hybrid-cloud/internal/mockengine"
+)
+
+// stackConfig is a stack file as the engine would hand it to the program.
+func stackConfig(t *testing.T, stack string) mockengine.Config {
+	t.Helper()
+	_, cfg, err := mockengine.LoadStackConfig(".", stack)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// dayTwo is one change an operator makes to a live stack: to the config, or
+// to the world the program looks at (the mock cloud).
+type dayTwo struct {
+	name   string
+	config func(t *testing.T, c mockengine.Config) mockengine.Config
+	world  func(e *mockengine.Engine)
+	// want is every change the next `pulumi up` would make, one line each as
+	// mockengine.Change prints it ("update TYPE NAME inputs[...]").
+	want []string
+}
+
+// setField sets key.path (dotted) in an object config value.
+func setField(t *testing.T, c mockengine.Config, key, path string, value any) mockengine.Config {
+	t.Helper()
+	obj := c.Object(t, key)
+	m := obj
+	parts := strings.Split(path, ".")
+	for _, p := range parts[:len(parts)-1] {
+		m = m[p].(map[string]any)
+	}
+	m[parts[len(parts)-1]] = value
+	return c.Set(key, obj)
+}
+
+// protectedByTheSwitch is every resource hybrid-cloud:protect guards in the
+// dev/prod stack: what holds state (the VPN's keys and tunnels, the VPC) or
+// an address or name that others depend on.
+var protectedByTheSwitch = []string{
+	"aws:ec2/vpc:Vpc my-vpc",
+	"aws:ec2/customerGateway:CustomerGateway vpn-cgw",
+	"aws:ec2/vpnGateway:VpnGateway vpn-vgw",
+	"aws:ec2/vpnGatewayAttachment:VpnGatewayAttachment vpn-vgw-attachment",
+	"aws:ec2/vpnConnection:VpnConnection vpn-connection",
+	"random:index/randomPassword:RandomPassword vpn-tunnel1-psk",
+	"random:index/randomPassword:RandomPassword vpn-tunnel2-psk",
+	"aws:ec2/eip:Eip seoul-eip",
+	"azure-native:resources:ResourceGroup london-rg",
+	"azure-native:network:PublicIPAddress london-ip",
+	"gcp:compute/address:Address oregon-ip",
+	"aws:acm/certificate:Certificate gslb-seoul-cert",
+	"aws:acm/certificate:Certificate gslb-tokyo-cert",
+	recordType + " gslb-validation-seoul",
+	recordType + " gslb-validation-tokyo",
+	recordType + " gslb-validation-gslb",
+	recordType + " gslb-seoul-alias",
+	recordType + " gslb-tokyo-alias",
+	recordType + " gslb-seoul-failover",
+	recordType + " gslb-tokyo-failover",
+	recordType + " gslb-simple",
+	"aws:route53/healthCheck:HealthCheck gslb-seoul-health",
+	"aws:route53/healthCheck:HealthCheck gslb-tokyo-health",
+}
+
+// TestDayTwoChanges runs the dev stack twice, the second time with one thing
+// changed, and pins everything the second `pulumi up` would change. Whether
+// a change replaces a resource is the provider's call (docs/*.md say which);
+// what must not appear here is a change to anything not listed.
+func TestDayTwoChanges(t *testing.T) {
+	t.Parallel()
+	updated := func(typ, name string, inputs ...string) string {
+		return mockengine.Change{Kind: mockengine.Update, Type: typ, Name: name, Inputs: inputs}.String()
+	}
+	bothTemplates := func(inputs ...string) []string {
+		return []string{updated(launchTemplateType, "haproxy-seoul-lt", inputs...), updated(launchTemplateType, "haproxy-tokyo-lt", inputs...)}
+	}
+	var protectFlips []string
+	for _, r := range protectedByTheSwitch {
+		typ, name, _ := strings.Cut(r, " ")
+		protectFlips = append(protectFlips, mockengine.Change{Kind: mockengine.Update, Type: typ, Name: name, Options: []string{"protect"}}.String())
+	}
+	cases := []dayTwo{
+		{
+			// Every image is named exactly: nothing follows the vendor.
+			name:  "a vendor publishes newer images",
+			world: func(e *mockengine.Engine) { e.PublishNewerImages() },
+		},
+		{
+			// The groups roll to the new template versions (instance refresh);
+			// no instance, group, target group, ALB or failover record changes.
+			name:  "a web node's address changes",
+			world: func(e *mockengine.Engine) { e.MoveAddress("london-ip") },
+			want:  append(bothTemplates("userData"), updated(recordType, "gslb-simple", "records")),
+		},
+		{
+			name: "the sticky cookie is turned on",
+			config: func(t *testing.T, c mockengine.Config) mockengine.Config {
+				return setField(t, c, "hybrid-cloud:haproxy", "stickyCookie", true)
+			},
+			want: bothTemplates("userData"),
+		},
+		{
+			name: "a web node moves to port 8080",
+			config: func(t *testing.T, c mockengine.Config) mockengine.Config {
+				return setField(t, c, "hybrid-cloud:webNodes", "oregon.port", 8080)
+			},
+			want: append(bothTemplates("userData"),
+				// HAProxy may now reach 8080; the node's own firewall and page move with it.
+				"create aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule haproxy-seoul-egress-8080",
+				"create aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule haproxy-tokyo-egress-8080",
+				updated("gcp:compute/firewall:Firewall", "oregon-fw", "allows"),
+				updated("gcp:compute/instance:Instance", "oregon-instance", "metadata"),
+			),
+		},
+		{
+			name: "HAProxy rolls to a newer image",
+			config: func(t *testing.T, c mockengine.Config) mockengine.Config {
+				return setField(t, c, "hybrid-cloud:haproxy", "image", "al2023-ami-2023.9.20260105.0-kernel-6.1-x86_64")
+			},
+			want: bothTemplates("imageId"),
+		},
+		{
+			// The instance is replaced; its Elastic IP, which HAProxy and DNS
+			// use, stays (it moves to the new instance).
+			name: "the Seoul web node rolls to a newer image",
+			config: func(t *testing.T, c mockengine.Config) mockengine.Config {
+				return setField(t, c, "hybrid-cloud:webNodes", "seoul.imageName", "al2023-ami-2023.9.20260105.0-kernel-6.1-x86_64")
+			},
+			want: []string{updated("aws:ec2/instance:Instance", "seoul-instance", "ami")},
+		},
+		{
+			name: "protect is turned on",
+			config: func(t *testing.T, c mockengine.Config) mockengine.Config {
+				return c.Set("hybrid-cloud:protect", true)
+			},
+			want: protectFlips,
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := devConfig(t)
+			before := mockengine.New("hybrid-cloud", "dev")
+			if err := before.Run(program, cfg); err != nil {
+				t.Fatalf("first run: %v", err)
+			}
+			if tc.config != nil {
+				cfg = tc.config(t, cfg)
+			}
+			after := mockengine.New("hybrid-cloud", "dev")
+			if tc.world != nil {
+				tc.world(after)
+			}
+			if err := after.Run(program, cfg); err != nil {
+				t.Fatalf("second run: %v", err)
+			}
+			var got []string
+			for _, c := range mockengine.Diff(before, after) {
+				got = append(got, c.String())
+			}
+			want := slices.Clone(tc.want)
+			slices.Sort(got)
+			slices.Sort(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("the second run changes\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+			}
+		})
+	}
+}
+
+// TestProtectSwitch: with protect on, exactly the stateful resources are
+// protected; with it off, none is (the lab can be destroyed).
+func TestProtectSwitch(t *testing.T) {
+	t.Parallel()
+	for stack, want := range map[string][]string{"dev": nil, "prod": protectedByTheSwitch} {
+		e := mockengine.New("hybrid-cloud", stack)
+		if err := e.Run(program, stackConfig(t, stack)); err != nil {
+			t.Fatalf("%s: %v", stack, err)
+		}
+		var got []string
+		for _, r := range e.Resources() {
+			if r.Options.Protect {
+				got = append(got, r.Type+" "+r.Name)
+			}
+		}
+		slices.Sort(got)
+		want = slices.Clone(want)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: protected\n  %s\nwant\n  %s", stack, strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+		}
+	}
+}
+
+// TestProdStackIsDevWithItsStateGuarded keeps the production example honest:
+// the same stack as dev, with only the settings a production stack changes.
+func TestProdStackIsDevWithItsStateGuarded(t *testing.T) {
+	t.Parallel()
+	dev, prod := stackConfig(t, "dev"), stackConfig(t, "prod")
+	differs := map[string]string{"hybrid-cloud:protect": "true"}
+	for key, v := range prod.Values {
+		if want, ok := differs[key]; ok {
+			if v != want {
+				t.Errorf("prod %s = %s, want %s", key, v, want)
+			}
+			continue
+		}
+		if dev.Values[key] != v {
+			t.Errorf("prod %s differs from dev:\n  dev:  %s\n  prod: %s", key, dev.Values[key], v)
+		}
+	}
+	for key := range dev.Values {
+		if _, ok := prod.Values[key]; !ok {
+			t.Errorf("prod does not set %s", key)
+		}
+	}
+}
