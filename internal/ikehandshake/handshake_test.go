@@ -36,6 +36,8 @@ type handshake struct {
 	onPremConn  [2]string // the on-prem conn of tunnel 1 and 2
 	onPremAuto  [2]string // and its auto=
 	awsConn     [2]string
+	awsOptions  [2]TunnelOptions // what the AWS side runs
+	ikeDH       [2]int           // the DH group of each tunnel's IKE SA, once up
 }
 
 // startHandshake moves d into a new lab (addresses swapped, nothing else),
@@ -48,7 +50,7 @@ func startHandshake(ctx context.Context, t *testing.T, d deployment, conn Connec
 	tooltest.Require(t, "ipsec", "libreswan")
 	tooltest.Require(t, "ip", "iproute2")
 
-	h := &handshake{lab: NewLab(ctx, t, LabConfig{OnPremCidr: d.OnPremCidr, AWSCidr: d.VpcCidr})}
+	h := &handshake{lab: NewLab(ctx, t, LabConfig{OnPremCidr: d.OnPremCidr, AWSCidr: d.VpcCidr}), awsOptions: conn.Tunnels}
 
 	swap := Swap{d.CustomerGatewayIP: OnPremOutside.String()}
 	var tunnels []ResponderTunnel
@@ -160,7 +162,12 @@ var (
 func (h *handshake) expectTunnelUp(ctx context.Context, t *testing.T, i int) {
 	t.Helper()
 	on, aws := h.onPremConn[i], h.awsConn[i]
-	expect(ctx, t, h.aws, conn(aws, ikeChosen), conn(aws, ikeFailed), fmt.Sprintf("tunnel %d: IKE SA proposal chosen", i+1))
+	ikeLine := expect(ctx, t, h.aws, conn(aws, ikeChosen), conn(aws, ikeFailed), fmt.Sprintf("tunnel %d: IKE SA proposal chosen", i+1))
+	dh, err := ChosenDH(ikeLine)
+	if err != nil || dh == 0 {
+		t.Fatalf("tunnel %d: the IKE SA's DH group from %q: %d, %v", i+1, ikeLine, dh, err)
+	}
+	h.ikeDH[i] = dh
 	expect(ctx, t, h.onPrem, conn(on, ikeEstablished), conn(on, ikeFailed), fmt.Sprintf("tunnel %d: IKE SA established", i+1))
 	expect(ctx, t, h.aws, conn(aws, ikeEstablished), conn(aws, ikeFailed), fmt.Sprintf("tunnel %d: IKE SA established", i+1))
 	chosen := expect(ctx, t, h.aws, conn(aws, childChosen), conn(aws, childFailed), fmt.Sprintf("tunnel %d: Child SA proposal chosen", i+1))
@@ -189,11 +196,160 @@ func (h *handshake) expectTunnelUp(ctx context.Context, t *testing.T, i int) {
 	}
 }
 
-// handshakeCase changes the AWS side of tunnel 1 (tunnel 2 stays as the
-// program set it: a control in every case) and says what must happen.
+// side says which end of a tunnel starts an exchange.
+type side int
+
+const (
+	onPremStarts side = iota
+	awsStarts
+)
+
+// waitAfter is expect without failing the test: it waits for a line in p's
+// log after mark and logs it as evidence.
+func waitAfter(ctx context.Context, t *testing.T, p *Pluto, mark int, want, unless *regexp.Regexp, what string) (string, error) {
+	t.Helper()
+	line, err := p.Log.WaitAfter(ctx, mark, want, unless)
+	if err != nil {
+		return "", fmt.Errorf("%s: %s: %w", p.Node.Role, what, err)
+	}
+	t.Logf("%s: %s\n\t%s", p.Node.Role, what, strings.TrimSpace(line))
+	return line, nil
+}
+
+// childWithPFS makes one end of tunnel i (its IKE SA up) start a second
+// Child SA on that IKE SA. pluto then sends CREATE_CHILD_SA with a KE
+// payload (pfs=yes), as in a Child SA rekey, so the phase 2 DH groups of
+// both ends must meet; the Child SA made inside IKE_AUTH has no key
+// exchange and never shows whether they do. It returns the group the
+// responder chose (AWS's number; one of the AWS side's phase 2 groups) once
+// the key exchange went through, or an error saying why there is none, e.g.
+// NO_PROPOSAL_CHOSEN and which groups each side offered.
+func (h *handshake) childWithPFS(ctx context.Context, t *testing.T, i int, starter side) (int, error) {
+	t.Helper()
+	init, resp, initConn, respConn := h.onPrem, h.aws, h.onPremConn[i], h.awsConn[i]
+	if starter == awsStarts {
+		init, resp, initConn, respConn = h.aws, h.onPrem, h.awsConn[i], h.onPremConn[i]
+	}
+	who := fmt.Sprintf("tunnel %d, %s starts a Child SA with PFS", i+1, init.Node.Role)
+	markI, markR := init.Log.Len(), resp.Log.Len()
+	if err := init.Initiate(ctx, initConn); err != nil {
+		return 0, err
+	}
+	// A new IKE SA would make its Child SA in IKE_AUTH again, without KE.
+	if _, err := waitAfter(ctx, t, init, markI, conn(initConn, `initiating Child SA using IKE SA #\d+`), conn(initConn, `initiating IKEv2 connection`),
+		who+": CREATE_CHILD_SA on the established IKE SA"); err != nil {
+		return 0, fmt.Errorf("%s: %w", who, err)
+	}
+	verdict, err := waitAfter(ctx, t, resp, markR,
+		conn(respConn, `(proposal \S*ESP=\S+ .*chosen from remote proposals|no local proposal matches remote proposals)`),
+		conn(respConn, `responding to CREATE_CHILD_SA message`), who+": the responder's choice")
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", who, err)
+	}
+	if strings.Contains(verdict, "no local proposal matches") {
+		offered, err := RemoteDH(verdict)
+		if err != nil {
+			return 0, err
+		}
+		// pluto lists the proposals it held against them just before.
+		state := regexp.MustCompile(`#(\d+): `).FindStringSubmatch(verdict)[1]
+		allowed, err := OwnDH(resp.Log.Matching(regexp.MustCompile(`"` + regexp.QuoteMeta(respConn) + `"(\[\d+\] \S+)? #` + state + `: +\d+:ESP=`)))
+		if err != nil {
+			return 0, err
+		}
+		if _, err := waitAfter(ctx, t, init, markI, conn(initConn, `CREATE_CHILD_SA failed with error notification NO_PROPOSAL_CHOSEN`), nil,
+			who+": told NO_PROPOSAL_CHOSEN"); err != nil {
+			return 0, fmt.Errorf("%s: %w", who, err)
+		}
+		return 0, fmt.Errorf("%s: the %s side answers CREATE_CHILD_SA with NO_PROPOSAL_CHOSEN: %s "+
+			"(the first Child SA, made in IKE_AUTH without a key exchange, does come up: the tunnel would drop at its first Child SA rekey)",
+			who, resp.Node.Role, pfsMismatch(init.Node.Role, offered, resp.Node.Role, allowed))
+	}
+	group, err := ChosenDH(verdict)
+	switch {
+	case err != nil:
+		return 0, err
+	case group == 0:
+		return 0, fmt.Errorf("%s: the %s side chose a proposal without a DH group: the Child SA would have no PFS:\n\t%s", who, resp.Node.Role, verdict)
+	case !slices.Contains(h.awsOptions[i].Phase2DHGroups, group):
+		return 0, fmt.Errorf("%s: DH group %d chosen, not one of the AWS side's phase 2 groups %v", who, group, h.awsOptions[i].Phase2DHGroups)
+	}
+	t.Logf("%s: phase 2 DH group %d (PFS) chosen", who, group)
+
+	transform, err := ChosenTransform(verdict)
+	if err != nil {
+		return 0, err
+	}
+	kernel, err := resp.Node.ProbeSA(ctx, transform)
+	if err != nil {
+		return 0, err
+	}
+	// The responder checks the initiator's KE against the chosen group
+	// before it installs anything.
+	keRefused := conn(respConn, `(KE has \d+ byte DH public value.*|.*notification (INVALID_SYNTAX|INVALID_KE_PAYLOAD))`)
+	switch {
+	case kernel != SAInstalls:
+		if _, err := waitAfter(ctx, t, resp, markR, regexp.MustCompile(`ERROR: `+connPrefix(respConn)+`netlink response for Add SA esp\.\S+: `+kernel.PlutoError()), keRefused,
+			fmt.Sprintf("%s: key exchange done; EXPECTED: installing the %s Child SA fails with %q: %s", who, transform, kernel.PlutoError(), kernel)); err != nil {
+			// "KE has N byte DH public value": the initiator's KE is for
+			// another group than the chosen one.
+			return 0, fmt.Errorf("%s: DH group %d chosen, then: %w (pluto 4.10 sends its KE for the first group of its esp= list "+
+				"and does not switch groups within CREATE_CHILD_SA)", who, group, err)
+		}
+		if _, err := waitAfter(ctx, t, init, markI, conn(initConn, `CREATE_CHILD_SA failed with error notification TS_UNACCEPTABLE`), nil,
+			who+": EXPECTED: so the Child SA is refused"); err != nil {
+			return 0, fmt.Errorf("%s: %w", who, err)
+		}
+	case h.onPremAuto[i] == "start":
+		if _, err := waitAfter(ctx, t, init, markI, conn(initConn, `.*established Child SA`), conn(initConn, `CREATE_CHILD_SA failed.*`),
+			fmt.Sprintf("%s: Child SA established, %s", who, kernel)); err != nil {
+			return 0, fmt.Errorf("%s: %w", who, err)
+		}
+	default:
+		t.Logf("%s: tunnel %d is a standby (auto=%s): its Child SA install is not asserted", who, i+1, h.onPremAuto[i])
+	}
+	return group, nil
+}
+
+// rekeyDH checks the group the first rekey of tunnel i's Child SA will use.
+// Libreswan 4.10 rekeys a Child SA made in IKE_AUTH (so negotiated without
+// DH) with the IKE SA's DH group as the only PFS group, whichever end
+// starts the rekey (ikev2_proposals.c, get_v2_CREATE_CHILD_SA_rekey_child_proposals):
+// that group must be one of the AWS side's phase 2 groups. No rekey runs
+// here (it needs an installed Child SA), so this reads the IKE SA's group
+// from the handshake and compares.
+func (h *handshake) rekeyDH(i int) error {
+	allowed := h.awsOptions[i].Phase2DHGroups
+	if !slices.Contains(allowed, h.ikeDH[i]) {
+		return fmt.Errorf("tunnel %d: the IKE SA uses DH group %d, which Libreswan 4.10 offers alone at the first Child SA rekey, "+
+			"but the AWS side's phase 2 DH groups are %v: that rekey fails with NO_PROPOSAL_CHOSEN", i+1, h.ikeDH[i], allowed)
+	}
+	return nil
+}
+
+// expectPFS asserts a Child SA with PFS on tunnel i started by each of
+// starters in turn, and returns the groups chosen.
+func (h *handshake) expectPFS(ctx context.Context, t *testing.T, i int, starters ...side) []int {
+	t.Helper()
+	var groups []int
+	for _, s := range starters {
+		g, err := h.childWithPFS(ctx, t, i, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		groups = append(groups, g)
+	}
+	return groups
+}
+
+// handshakeCase changes the AWS side of tunnel 1 or the rendered on-prem
+// file (tunnel 2 stays as the program set it: a control in every case) and
+// says what must happen.
 type handshakeCase struct {
 	name   string
 	change func(t *testing.T, o *TunnelOptions)
+	// onPrem changes the rendered aws.conf (before the lab's addresses).
+	onPrem func(t *testing.T, conf string) string
 	expect func(ctx context.Context, t *testing.T, h *handshake)
 }
 
@@ -207,8 +363,16 @@ func TestHandshake(t *testing.T) {
 		expect: func(ctx context.Context, t *testing.T, h *handshake) {
 			for i := range h.onPremConn {
 				h.expectTunnelUp(ctx, t, i)
+				groups := h.expectPFS(ctx, t, i, onPremStarts, awsStarts)
+				t.Logf("PROVEN: tunnel %d: a Child SA with PFS is agreed whichever end starts it (phase 2 DH groups %v chosen)", i+1, groups)
+				if err := h.rekeyDH(i); err != nil {
+					t.Error(err)
+				} else {
+					t.Logf("CHECKED: tunnel %d: the IKE SA's DH group %d, which Libreswan 4.10 offers alone at the first Child SA rekey, "+
+						"is one of the AWS side's phase 2 groups %v", i+1, h.ikeDH[i], h.awsOptions[i].Phase2DHGroups)
+				}
 			}
-			t.Log("PROVEN: both tunnels establish their IKEv2 SA and agree on a Child SA proposal with the program's profile " +
+			t.Log("PROVEN: both tunnels establish their IKEv2 SA and agree on a Child SA proposal, with and without PFS, with the program's profile " +
 				"(what the kernel then does with the SA is logged above as EXPECTED)")
 		},
 	}, {
@@ -237,6 +401,37 @@ func TestHandshake(t *testing.T) {
 			t.Log("PROVEN: a phase 2 profile the on-prem side does not offer fails with NO_PROPOSAL_CHOSEN")
 		},
 	}, {
+		name: "AWS side's phase 2 DH groups disjoint from the rendered esp= groups",
+		change: func(t *testing.T, o *TunnelOptions) {
+			o.Phase2DHGroups = otherGroups(t, slices.Concat(o.Phase2DHGroups, espGroups(t, d.Conf, o.Outside)))
+		},
+		expect: func(ctx context.Context, t *testing.T, h *handshake) {
+			// What every test saw before: the first Child SA has no key
+			// exchange, so this tunnel looks fine.
+			h.expectTunnelUp(ctx, t, 0)
+			_, err := h.childWithPFS(ctx, t, 0, onPremStarts)
+			expectDetected(t, err, "NO_PROPOSAL_CHOSEN", "no phase 2 DH group in common")
+			expectDetected(t, h.rekeyDH(0), "first Child SA rekey", "NO_PROPOSAL_CHOSEN")
+			h.expectTunnelUp(ctx, t, 1)
+			h.expectPFS(ctx, t, 1, onPremStarts)
+			t.Log("PROVEN: phase 2 DH groups that do not meet fail CREATE_CHILD_SA with NO_PROPOSAL_CHOSEN, though the IKE_AUTH Child SA is agreed")
+		},
+	}, {
+		name: "pfs=no on the on-prem side",
+		onPrem: func(t *testing.T, conf string) string {
+			return setConnKey(t, conf, d.Connection.Tunnels[0].Outside, "pfs", "no")
+		},
+		expect: func(ctx context.Context, t *testing.T, h *handshake) {
+			h.expectTunnelUp(ctx, t, 0)
+			_, err := h.childWithPFS(ctx, t, 0, onPremStarts)
+			expectDetected(t, err, "NO_PROPOSAL_CHOSEN", "offers no PFS (pfs=no)")
+			_, err = h.childWithPFS(ctx, t, 0, awsStarts)
+			expectDetected(t, err, "NO_PROPOSAL_CHOSEN", "on-prem side has no PFS (pfs=no)")
+			h.expectTunnelUp(ctx, t, 1)
+			h.expectPFS(ctx, t, 1, onPremStarts)
+			t.Log("PROVEN: pfs=no on the on-prem side fails CREATE_CHILD_SA with NO_PROPOSAL_CHOSEN from either end, though the IKE_AUTH Child SA is agreed")
+		},
+	}, {
 		name: "wrong pre-shared key",
 		change: func(t *testing.T, o *TunnelOptions) {
 			o.PresharedKey = wrong(o.PresharedKey)
@@ -252,26 +447,34 @@ func TestHandshake(t *testing.T) {
 	// Offered together, a wrongly named algorithm hides behind one that
 	// works: make the AWS side offer each of the program's algorithms alone.
 	// Case k keeps the k-th entry of every list, so every listed cipher,
-	// integrity and phase 1 DH group is the only choice at least once. (A
-	// phase 2 DH group is used only when a Child SA is rekeyed, which needs
-	// an installed SA; the first Child SA is keyed by the IKE SA.)
+	// integrity and DH group (phase 1, and phase 2 in a Child SA with PFS)
+	// is the only choice at least once. The AWS side starts that Child SA:
+	// pluto 4.10 sends its KE for the first group of its esp= list and
+	// cannot switch within CREATE_CHILD_SA, so started on-prem it would
+	// prove only the first group; answering, the on-prem side must pick the
+	// one group offered from its whole esp= list.
 	p := d.Connection.Tunnels[0]
-	for k := range max(len(p.Phase1Encryption), len(p.Phase1Integrity), len(p.Phase1DHGroups), len(p.Phase2Encryption), len(p.Phase2Integrity)) {
+	for k := range max(len(p.Phase1Encryption), len(p.Phase1Integrity), len(p.Phase1DHGroups), len(p.Phase2Encryption), len(p.Phase2Integrity), len(p.Phase2DHGroups)) {
 		only := func(o *TunnelOptions) {
 			o.Phase1Encryption = []string{nth(p.Phase1Encryption, k)}
 			o.Phase1Integrity = []string{nth(p.Phase1Integrity, k)}
 			o.Phase1DHGroups = []int{nth(p.Phase1DHGroups, k)}
 			o.Phase2Encryption = []string{nth(p.Phase2Encryption, k)}
 			o.Phase2Integrity = []string{nth(p.Phase2Integrity, k)}
+			o.Phase2DHGroups = []int{nth(p.Phase2DHGroups, k)}
 		}
 		var o TunnelOptions
 		only(&o)
-		what := fmt.Sprintf("phase 1 %s/%s/DH %d, phase 2 %s/%s", o.Phase1Encryption[0], o.Phase1Integrity[0], o.Phase1DHGroups[0], o.Phase2Encryption[0], o.Phase2Integrity[0])
+		what := fmt.Sprintf("phase 1 %s/%s/DH %d, phase 2 %s/%s/DH %d", o.Phase1Encryption[0], o.Phase1Integrity[0], o.Phase1DHGroups[0],
+			o.Phase2Encryption[0], o.Phase2Integrity[0], o.Phase2DHGroups[0])
 		cases = append(cases, handshakeCase{
 			name:   "AWS side offers only " + what,
 			change: func(t *testing.T, o *TunnelOptions) { only(o) },
 			expect: func(ctx context.Context, t *testing.T, h *handshake) {
 				h.expectTunnelUp(ctx, t, 0)
+				if g := h.expectPFS(ctx, t, 0, awsStarts)[0]; g != o.Phase2DHGroups[0] {
+					t.Fatalf("phase 2 DH group %d chosen, the AWS side offers only %d", g, o.Phase2DHGroups[0])
+				}
 				t.Logf("PROVEN: the on-prem side offers %s, as the AWS side names it", what)
 			},
 		})
@@ -282,11 +485,14 @@ func TestHandshake(t *testing.T) {
 			ctx, cancel := context.WithDeadline(t.Context(), deadline)
 			defer cancel()
 			start := time.Now()
-			c := d.Connection
+			c, dc := d.Connection, d
 			if tc.change != nil {
 				tc.change(t, &c.Tunnels[0])
 			}
-			h := startHandshake(ctx, t, d, c)
+			if tc.onPrem != nil {
+				dc.Conf = tc.onPrem(t, d.Conf)
+			}
+			h := startHandshake(ctx, t, dc, c)
 			tc.expect(ctx, t, h)
 			t.Logf("handshake case took %s", time.Since(start).Round(time.Millisecond))
 		})
@@ -319,4 +525,96 @@ func wrong(psk string) string {
 		b[len(b)-1] = 'x'
 	}
 	return string(b)
+}
+
+// expectDetected asserts that err reports a failure and its reason.
+func expectDetected(t *testing.T, err error, reasons ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatalf("no failure detected, want one saying %q", reasons)
+	}
+	for _, r := range reasons {
+		if !strings.Contains(err.Error(), r) {
+			t.Fatalf("the failure does not say %q:\n\t%v", r, err)
+		}
+	}
+	t.Logf("DETECTED: %v", err)
+}
+
+// otherGroups are the DH groups AWS offers, and the stand-in can, that are
+// not in groups.
+func otherGroups(t *testing.T, groups []int) []int {
+	t.Helper()
+	var out []int
+	for g := range awsDHGroup {
+		if !slices.Contains(groups, g) {
+			out = append(out, g)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("the profile offers every DH group %v: no mismatch to test", groups)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// espGroups are the DH groups (AWS's numbers) in the esp= of the rendered
+// conn whose right= is the tunnel's outside address.
+func espGroups(t *testing.T, conf, outside string) []int {
+	t.Helper()
+	byName := map[string]int{}
+	for g, name := range awsDHGroup {
+		byName[name] = g
+	}
+	c := connTo(t, conf, outside)
+	var out []int
+	for _, proposal := range strings.Split(c.Keys["esp"], ",") {
+		// The groups follow ";" (or the last "-" in the older syntax).
+		dh := proposal[strings.LastIndexAny(proposal, ";-")+1:]
+		for _, name := range strings.Split(dh, "+") {
+			g, ok := byName[name]
+			if !ok {
+				t.Fatalf("conn %s: esp=%s: %q is not a DH group this test knows", c.Name, c.Keys["esp"], name)
+			}
+			if !slices.Contains(out, g) {
+				out = append(out, g)
+			}
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("conn %s: esp=%s names no DH group", c.Name, c.Keys["esp"])
+	}
+	return out
+}
+
+func connTo(t *testing.T, conf, outside string) Conn {
+	t.Helper()
+	conns := ParseConns(conf)
+	j := slices.IndexFunc(conns, func(c Conn) bool { return c.Keys["right"] == outside })
+	if j < 0 {
+		t.Fatalf("aws.conf has no conn with right=%s", outside)
+	}
+	return conns[j]
+}
+
+// setConnKey sets key=value in the rendered conn whose right= is outside;
+// the key must be there already (a changed rendering fails the test, rather
+// than testing nothing).
+func setConnKey(t *testing.T, conf, outside, key, value string) string {
+	t.Helper()
+	name := connTo(t, conf, outside).Name
+	var out []string
+	in, done := false, false
+	for _, line := range strings.Split(conf, "\n") {
+		if m := connLine.FindStringSubmatch(line); m != nil {
+			in = m[1] == name
+		} else if m := keyLine.FindStringSubmatch(line); in && m != nil && m[1] == key {
+			line, done = line[:strings.Index(line, "=")+1]+value, true
+		}
+		out = append(out, line)
+	}
+	if !done {
+		t.Fatalf("conn %s has no %s=", name, key)
+	}
+	return strings.Join(out, "\n")
 }

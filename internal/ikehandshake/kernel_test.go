@@ -61,6 +61,13 @@ func TestLogWait(t *testing.T) {
 	if _, err := l.Wait(ctx, regexp.MustCompile(`four`)); err == nil || !strings.Contains(err.Error(), "pluto exited") {
 		t.Errorf("Wait after the end: %v", err)
 	}
+	// A mark skips what an earlier exchange logged.
+	if line, err := l.WaitAfter(ctx, l.Len()-2, regexp.MustCompile(`o`), nil); err != nil || line != "two" {
+		t.Errorf("WaitAfter the first line: %q, %v", line, err)
+	}
+	if _, err := l.WaitAfter(ctx, 1, regexp.MustCompile(`one`), nil); err == nil {
+		t.Error("WaitAfter found a line before its mark")
+	}
 	if got := l.Matching(regexp.MustCompile(`o`)); len(got) != 2 {
 		t.Errorf("Matching: %q", got)
 	}

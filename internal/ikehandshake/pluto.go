@@ -179,7 +179,21 @@ func (l *Log) Wait(ctx context.Context, re *regexp.Regexp) (string, error) {
 // nil) that comes first: a test need not wait out its deadline for a line
 // that can no longer come.
 func (l *Log) WaitUnless(ctx context.Context, re, unless *regexp.Regexp) (string, error) {
-	for next := 0; ; {
+	return l.WaitAfter(ctx, 0, re, unless)
+}
+
+// Len is the number of lines logged so far: a mark for WaitAfter, so that
+// a second exchange of the same kind is not answered by the first one's lines.
+func (l *Log) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.lines)
+}
+
+// WaitAfter is WaitUnless looking only at the lines after the first mark
+// (a Len taken earlier).
+func (l *Log) WaitAfter(ctx context.Context, mark int, re, unless *regexp.Regexp) (string, error) {
+	for next := mark; ; {
 		l.mu.Lock()
 		lines, changed, ended, endErr := l.lines[next:], l.changed, l.ended, l.endErr
 		l.mu.Unlock()
