@@ -27,14 +27,23 @@ type cloudConfig struct {
 	Runcmd     []command   `yaml:"runcmd"`
 }
 
-// writeFile is one write_files entry. Permissions is a string on purpose:
-// YAML 1.1 (cloud-init's PyYAML) would read an unquoted 0600 as the
-// integer 384, which the schema refuses.
+// writeFile is one write_files entry.
 type writeFile struct {
 	Path        string `yaml:"path"`
 	Owner       string `yaml:"owner"`
-	Permissions string `yaml:"permissions"`
+	Permissions mode   `yaml:"permissions"`
 	Content     string `yaml:"content"`
+}
+
+// mode is a file mode such as "0600". It must stay a quoted string: YAML
+// 1.1 (cloud-init's PyYAML) reads a bare 0600 as the integer 384, which the
+// schema refuses.
+type mode string
+
+// MarshalYAML single-quotes the mode ('0600'), as this user data always
+// had: a byte of difference in the user data replaces the gateway VM.
+func (m mode) MarshalYAML() (any, error) {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Style: yaml.SingleQuotedStyle, Value: string(m)}, nil
 }
 
 // command is one runcmd entry: an argv list, run without a shell.

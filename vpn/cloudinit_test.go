@@ -84,7 +84,7 @@ func TestCloudInitSchemaCheckCanFail(t *testing.T) {
 	t.Parallel()
 	cloudInit := tooltest.Require(t, "cloud-init", "cloud-init")
 	good := mustCloudInit(t, placeholderFiles(t))
-	bad := strings.Replace(good, `permissions: "0600"`, "permissions: 0600", 1)
+	bad := strings.Replace(good, `permissions: '0600'`, "permissions: 0600", 1)
 	if bad == good {
 		t.Fatalf("no quoted 0600 permissions to break in:\n%s", good)
 	}
