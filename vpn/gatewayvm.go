@@ -78,7 +78,7 @@ func (s *SiteToSite) newGatewayVM(ctx *pulumi.Context, name string, cfg Config, 
 		return fail("port", err)
 	}
 
-	userData := pulumi.All(s.LibreswanConf, s.LibreswanSecrets, s.Sysctl).ApplyT(func(v []any) string {
+	userData := pulumi.All(s.LibreswanConf, s.LibreswanSecrets, s.Sysctl).ApplyT(func(v []any) (string, error) {
 		return RenderCloudInit(GatewayFiles{Conf: v[0].(string), Secrets: v[1].(string), Sysctl: v[2].(string)})
 	}).(pulumi.StringOutput)
 	instArgs := &compute.InstanceArgs{

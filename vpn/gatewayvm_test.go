@@ -36,10 +36,12 @@ func placeholderFiles(t *testing.T) GatewayFiles {
 	return GatewayFiles{Conf: conf, Secrets: secrets, Sysctl: RenderSysctl()}
 }
 
-// cloudConfig is the part of #cloud-config the gateway relies on.
-type cloudConfig struct {
+// parsedCloudConfig is the part of #cloud-config the gateway relies on,
+// declared apart from the renderer's types so a wrong key there shows.
+type parsedCloudConfig struct {
 	WriteFiles []struct {
 		Path        string `yaml:"path"`
+		Owner       string `yaml:"owner"`
 		Permissions string `yaml:"permissions"`
 		Content     string `yaml:"content"`
 	} `yaml:"write_files"`
@@ -50,13 +52,13 @@ type cloudConfig struct {
 func TestCloudInitWritesTheFilesAndStartsLibreswan(t *testing.T) {
 	t.Parallel()
 	files := placeholderFiles(t)
-	ud := RenderCloudInit(files)
+	ud := mustCloudInit(t, files)
 	golden.Assert(t, "cloud-init.yaml", ud)
 
 	if !strings.HasPrefix(ud, "#cloud-config\n") {
 		t.Fatal("user data does not start with #cloud-config")
 	}
-	var cc cloudConfig
+	var cc parsedCloudConfig
 	if err := yaml.Unmarshal([]byte(ud), &cc); err != nil {
 		t.Fatalf("user data is not YAML: %v", err)
 	}
@@ -74,8 +76,8 @@ func TestCloudInitWritesTheFilesAndStartsLibreswan(t *testing.T) {
 			t.Errorf("unexpected file %s", f.Path)
 			continue
 		}
-		if f.Permissions != w.mode {
-			t.Errorf("%s: permissions %s, want %s", f.Path, f.Permissions, w.mode)
+		if f.Permissions != w.mode || f.Owner != "root:root" {
+			t.Errorf("%s: permissions %s owner %s, want %s root:root", f.Path, f.Permissions, f.Owner, w.mode)
 		}
 		// YAML must give back the rendered file byte for byte (tabs, blank lines).
 		if f.Content != w.content {
@@ -184,7 +186,7 @@ func TestGatewayVMSwitch(t *testing.T) {
 		if !ud.IsSecret() {
 			t.Fatal("instance user data is not secret (it holds the PSKs)")
 		}
-		wantUD := RenderCloudInit(GatewayFiles{Conf: r.conf, Secrets: r.secrets, Sysctl: r.sysctl})
+		wantUD := mustCloudInit(t, GatewayFiles{Conf: r.conf, Secrets: r.secrets, Sysctl: r.sysctl})
 		if ud.SecretValue().Element.StringValue() != wantUD {
 			t.Error("instance user data is not the cloud-init rendered from the component's files")
 		}

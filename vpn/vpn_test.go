@@ -312,6 +312,7 @@ func TestPresharedKeysAreSecretEverywhere(t *testing.T) {
 	t.Parallel()
 	fromConfig := noteConfig()
 	fromConfig.PresharedKeys = PresharedKeys{Source: PSKFromConfig, Tunnel1: "configured.key_one", Tunnel2: "configured.key_two"}
+	fromConfig.HoldsSecrets = true
 	fromAWS := noteConfig()
 	fromAWS.PresharedKeys.Source = PSKFromAWS
 	tests := []struct {
@@ -394,10 +395,20 @@ func TestBadConfigFailsNamingTheKeyAndRegistersNothing(t *testing.T) {
 		{"on-prem overlaps the VPC", func(c *Config) { c.OnPremCidr = "10.26.16.0/20" }, "hybrid-cloud:vpn.onPremCidr: 10.26.16.0/20 overlaps"},
 		{"PSK AWS refuses", func(c *Config) {
 			c.PresharedKeys = PresharedKeys{Source: "config", Tunnel1: "0secret-key!", Tunnel2: "good.key.two"}
+			c.HoldsSecrets = true
 		}, "hybrid-cloud:vpn.presharedKeys.tunnel1: AWS refuses this key"},
 		{"PSK too short", func(c *Config) {
 			c.PresharedKeys = PresharedKeys{Source: "config", Tunnel1: "good.key.one", Tunnel2: "short"}
+			c.HoldsSecrets = true
 		}, "hybrid-cloud:vpn.presharedKeys.tunnel2: AWS refuses this key"},
+		{"PSK in plain text", func(c *Config) {
+			c.PresharedKeys = PresharedKeys{Source: "config", Tunnel1: "good.key.one", Tunnel2: "good.key.two"}
+		}, "hybrid-cloud:vpn.presharedKeys.tunnel1: is plain text in the stack's config (value not shown); " +
+			"a pre-shared key must be a Pulumi secret: pulumi config set --secret --path 'vpn.presharedKeys.tunnel1' KEY"},
+		{"PSK missing", func(c *Config) {
+			c.PresharedKeys = PresharedKeys{Source: "config", Tunnel1: "good.key.one"}
+			c.HoldsSecrets = true
+		}, "hybrid-cloud:vpn.presharedKeys.tunnel2: is required with source \"config\" (pulumi config set --secret --path 'vpn.presharedKeys.tunnel2' KEY)"},
 		{"PSK without source config", func(c *Config) { c.PresharedKeys.Tunnel1 = "good.key.one" }, "hybrid-cloud:vpn.presharedKeys.tunnel1: is set"},
 		{"unknown PSK source", func(c *Config) { c.PresharedKeys.Source = "vault" }, "hybrid-cloud:vpn.presharedKeys.source"},
 		{"phase 1 lifetime", func(c *Config) { c.Crypto.Phase1.LifetimeSeconds = 86400 }, "hybrid-cloud:vpn.crypto.phase1.lifetimeSeconds: 86400 is out of range"},
@@ -415,7 +426,7 @@ func TestBadConfigFailsNamingTheKeyAndRegistersNothing(t *testing.T) {
 			tc.mutate(&cfg)
 			r, err := run(t, cfg)
 			mockengine.AssertErrorMentions(t, err, tc.want)
-			for _, k := range []string{"0secret-key!", "short"} {
+			for _, k := range []string{"0secret-key!", "short", "good.key.one", "good.key.two"} {
 				if strings.Contains(err.Error(), k) {
 					t.Errorf("the error prints a key: %v", err)
 				}

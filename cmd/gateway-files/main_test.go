@@ -3,10 +3,15 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/hybridlab/hybrid-cloud/internal/tooltest"
 )
 
 func stackOutputs(t *testing.T, override map[string]any) string {
@@ -34,9 +39,10 @@ func stackOutputs(t *testing.T, override map[string]any) string {
 func TestWritesTheFilesWithSafeModes(t *testing.T) {
 	t.Parallel()
 	for _, viaFile := range []bool{false, true} {
-		dir := filepath.Join(t.TempDir(), "ipsec.d")
+		root := t.TempDir()
+		dir, sysctlDir := filepath.Join(root, "ipsec.d"), filepath.Join(root, "sysctl.d")
 		input := stackOutputs(t, nil)
-		args := []string{"-out", dir}
+		args := []string{"-out", dir, "-sysctl-out", sysctlDir}
 		stdin := strings.NewReader(input)
 		if viaFile {
 			path := filepath.Join(t.TempDir(), "outputs.json")
@@ -57,15 +63,15 @@ func TestWritesTheFilesWithSafeModes(t *testing.T) {
 		if err := run(args, stdin, &stderr); err != nil {
 			t.Fatalf("run %v: %v\n%s", args, err, stderr.String())
 		}
-		for name, want := range map[string]struct {
+		for path, want := range map[string]struct {
 			content string
 			mode    os.FileMode
 		}{
-			"aws.conf":                  {"conn Tunnel1\n\tauto=start\n", 0o644},
-			"aws.secrets":               {"123.142.252.25 192.0.2.10 : PSK \"placeholder.key\"\n", 0o600},
-			"60-libreswan-gateway.conf": {"net.ipv4.ip_forward = 1\n", 0o644},
+			filepath.Join(dir, "aws.conf"):                        {"conn Tunnel1\n\tauto=start\n", 0o644},
+			filepath.Join(dir, "aws.secrets"):                     {"123.142.252.25 192.0.2.10 : PSK \"placeholder.key\"\n", 0o600},
+			filepath.Join(sysctlDir, "60-libreswan-gateway.conf"): {"net.ipv4.ip_forward = 1\n", 0o644},
 		} {
-			path := filepath.Join(dir, name)
+			name := path
 			got, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
@@ -81,9 +87,10 @@ func TestWritesTheFilesWithSafeModes(t *testing.T) {
 				t.Errorf("%s mode %v, want %v", name, info.Mode().Perm(), want.mode)
 			}
 		}
-		entries, _ := os.ReadDir(dir)
-		if len(entries) != 3 {
-			t.Errorf("%d entries in %s, want 3 (no temporary files left)", len(entries), dir)
+		for d, want := range map[string]int{dir: 2, sysctlDir: 1} {
+			if entries, _ := os.ReadDir(d); len(entries) != want {
+				t.Errorf("%d entries in %s, want %d (no temporary files left)", len(entries), d, want)
+			}
 		}
 	}
 }
@@ -101,15 +108,28 @@ func TestRefusesIncompleteOutputs(t *testing.T) {
 		{"not text", stackOutputs(t, map[string]any{outputSysctl: 3}), nil, "libreswanSysctl is missing or not text"},
 		{"not json", "pulumi: no stack selected", nil, "reading stack outputs"},
 		{"no -out", stackOutputs(t, nil), []string{}, "-out is required"},
+		{"empty -sysctl-out", stackOutputs(t, nil), []string{"-sysctl-out", ""}, "-sysctl-out must not be empty"},
+		// The usage line's -out /etc/ipsec.d with the sysctl file beside
+		// the conf: Libreswan would fail to parse it (see TestDocumentedCommand...).
+		{"sysctl into -out", stackOutputs(t, nil), []string{"-sysctl-out", "OUT"}, "-sysctl-out OUT is the -out directory"},
+		{"sysctl into -out, spelt differently", stackOutputs(t, nil), []string{"-sysctl-out", "OUT/./"}, "is the -out directory"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			dir := filepath.Join(t.TempDir(), "out")
-			args := tc.args
-			if args == nil {
-				args = []string{"-out", dir}
+			root := t.TempDir()
+			dir := filepath.Join(root, "out")
+			// Never the real /etc/sysctl.d from a test.
+			args := []string{"-out", dir, "-sysctl-out", filepath.Join(root, "sysctl.d")}
+			switch {
+			case tc.args != nil && len(tc.args) == 0:
+				args = []string{"-sysctl-out", filepath.Join(root, "sysctl.d")}
+			case tc.args != nil:
+				for _, a := range tc.args {
+					args = append(args, strings.ReplaceAll(a, "OUT", dir))
+				}
 			}
+			tc.want = strings.ReplaceAll(tc.want, "OUT", dir)
 			err := run(args, strings.NewReader(tc.input), &bytes.Buffer{})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want it to mention %q", err, tc.want)
@@ -118,5 +138,81 @@ func TestRefusesIncompleteOutputs(t *testing.T) {
 				t.Error("wrote files despite the error")
 			}
 		})
+	}
+}
+
+// TestSysctlGoesToSysctlDByDefault: without -sysctl-out the file lands where
+// systemd-sysctl reads it, under the name the gateway VM's cloud-init uses.
+func TestSysctlGoesToSysctlDByDefault(t *testing.T) {
+	t.Parallel()
+	var stderr bytes.Buffer
+	if err := run([]string{"-h"}, strings.NewReader(""), &stderr); !errors.Is(err, flag.ErrHelp) {
+		t.Fatalf("-h: %v", err)
+	}
+	if !strings.Contains(stderr.String(), `-sysctl-out directory`) || !strings.Contains(stderr.String(), `(default "/etc/sysctl.d")`) {
+		t.Errorf("usage does not show -sysctl-out defaulting to /etc/sysctl.d:\n%s", stderr.String())
+	}
+	if got := filepath.Join(DefaultSysctlDir, sysctlName); got != "/etc/sysctl.d/60-libreswan-gateway.conf" {
+		t.Errorf("sysctl file goes to %s, want vpn.SysctlPath /etc/sysctl.d/60-libreswan-gateway.conf", got)
+	}
+}
+
+// TestDocumentedCommandLoadsInLibreswan runs the command as its usage line
+// says (-out standing for /etc/ipsec.d) on the VPN's rendered golden files,
+// includes that directory from the distribution's stock ipsec.conf the way
+// it includes /etc/ipsec.d/*.conf, and has the real Libreswan parse the
+// result. It also shows the check fails when the sysctl file sits in -out,
+// which is how the tunnels failed to load before -sysctl-out.
+func TestDocumentedCommandLoadsInLibreswan(t *testing.T) {
+	t.Parallel()
+	ipsec := tooltest.Require(t, "ipsec", "libreswan")
+	rendered := func(name string) string {
+		b, err := os.ReadFile(filepath.Join("..", "..", "vpn", "testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	input := stackOutputs(t, map[string]any{
+		outputConf:    rendered("aws-default.conf"),
+		outputSecrets: rendered("aws.secrets"),
+		outputSysctl:  rendered("sysctl.conf"),
+	})
+	root := t.TempDir()
+	ipsecD, sysctlD := filepath.Join(root, "ipsec.d"), filepath.Join(root, "sysctl.d")
+	if err := run([]string{"-out", ipsecD, "-sysctl-out", sysctlD}, strings.NewReader(input), &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+
+	// The distribution's ipsec.conf (Debian's libreswan package ships
+	// "config setup" and the include), pointed at this test's directory.
+	stock := "config setup\ninclude /etc/ipsec.d/*.conf\n"
+	if b, err := os.ReadFile("/etc/ipsec.conf"); err == nil {
+		stock = string(b)
+	}
+	const include = "include /etc/ipsec.d/*.conf"
+	if !strings.Contains(stock, "\n"+include+"\n") {
+		t.Fatalf("the stock ipsec.conf has no line %q:\n%s", include, stock)
+	}
+	conf := filepath.Join(root, "ipsec.conf")
+	// Only the include line: the stock file also names /etc/ipsec.d in comments.
+	pointed := strings.Replace(stock, "\n"+include+"\n", "\ninclude "+ipsecD+"/*.conf\n", 1)
+	if err := os.WriteFile(conf, []byte(pointed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check := func() (bool, string) {
+		out, err := exec.Command(ipsec, "addconn", "--checkconfig", "--config", conf).CombinedOutput()
+		return err == nil && strings.TrimSpace(string(out)) == "", string(out)
+	}
+	if ok, out := check(); !ok {
+		t.Fatalf("ipsec addconn --checkconfig refused the documented command's output:\n%s", out)
+	}
+
+	// Before -sysctl-out: the sysctl file beside aws.conf breaks the include.
+	if err := os.WriteFile(filepath.Join(ipsecD, sysctlName), []byte(rendered("sysctl.conf")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if ok, out := check(); ok {
+		t.Fatalf("addconn accepted a sysctl file among the included *.conf: the check above proves nothing\n%s", out)
 	}
 }

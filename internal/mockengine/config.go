@@ -1,6 +1,8 @@
 package mockengine
 
 import (
+	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -9,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 	"gopkg.in/yaml.v3"
 )
 
@@ -36,20 +39,27 @@ func (c Config) Without(key string) Config {
 	return out
 }
 
-// SecretPlaceholder stands for a `secure:` value, which cannot be decrypted offline.
-const SecretPlaceholder = "offline-placeholder-secret"
+// SecretPlaceholderPrefix starts every value that stands for a `secure:`
+// config value, which cannot be decrypted offline. Each ciphertext gets its
+// own placeholder (the prefix and a digest of the ciphertext), made of
+// characters every rule here accepts for a key, so a stack whose PSKs are
+// secrets plans; two tunnels given the same ciphertext get the same one.
+const SecretPlaceholderPrefix = "offline.secret."
 
 type projectFile struct {
 	Name   string               `yaml:"name"`
 	Config map[string]yaml.Node `yaml:"config"`
 }
 
-type stackFile struct {
-	Config map[string]any `yaml:"config"`
-}
-
 // LoadStackConfig reads dir/Pulumi.yaml (its project name and the defaults of
-// its declared keys) and dir/Pulumi.<stack>.yaml, as `pulumi up` would merge them.
+// its declared keys) and dir/Pulumi.<stack>.yaml, as `pulumi up` would merge
+// them. The stack file goes through the Pulumi SDK's own loader and config
+// map, the code the CLI uses, so `secure:` values are found where the CLI
+// finds them: at the top level, inside objects and inside arrays. As the CLI
+// does, the program then gets the object with each secure value replaced
+// (here by a placeholder) and, in SecretKeys, every top-level key that holds
+// a secure value anywhere; the CLI says no more than that, so neither can
+// the program know which nested field was the secret.
 func LoadStackConfig(dir, stack string) (project string, cfg Config, err error) {
 	var proj projectFile
 	if err := readYAML(filepath.Join(dir, "Pulumi.yaml"), &proj); err != nil {
@@ -75,21 +85,73 @@ func LoadStackConfig(dir, stack string) (project string, cfg Config, err error) 
 			cfg.Values[full] = encode(plain)
 		}
 	}
-	var st stackFile
-	if err := readYAML(filepath.Join(dir, "Pulumi."+stack+".yaml"), &st); err != nil {
+	values, secretKeys, err := loadStackFile(dir, proj.Name, stack)
+	if err != nil {
 		return "", Config{}, err
 	}
-	for key, v := range st.Config {
-		full := qualify(proj.Name, key)
-		if m, ok := v.(map[string]any); ok && len(m) == 1 && m["secure"] != nil {
-			cfg.Values[full] = SecretPlaceholder
-			cfg.SecretKeys = append(cfg.SecretKeys, full)
-			continue
-		}
-		cfg.Values[full] = encode(v)
+	for k, v := range values {
+		cfg.Values[k] = v
 	}
-	slices.Sort(cfg.SecretKeys)
+	cfg.SecretKeys = secretKeys
 	return proj.Name, cfg, nil
+}
+
+// loadStackFile decodes dir/Pulumi.<stack>.yaml as the CLI does before it
+// runs a program: config.Map.Decrypt for the values (here with placeholders
+// for the plaintexts) and config.Map.SecureKeys for the secret keys.
+func loadStackFile(dir, projectName, stack string) (map[string]string, []string, error) {
+	path := filepath.Join(dir, "Pulumi."+stack+".yaml")
+	// The SDK's loader treats a missing stack file as empty config; a plan of
+	// a stack that has no file is a typo.
+	if _, err := os.Stat(path); err != nil {
+		return nil, nil, err
+	}
+	proj, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
+	if err != nil {
+		return nil, nil, err
+	}
+	if proj.Name.String() != projectName {
+		return nil, nil, fmt.Errorf("%s: project name %q, want %q", dir, proj.Name, projectName)
+	}
+	st, err := workspace.LoadProjectStack(nil, proj, path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	plain, err := st.Config.Decrypt(placeholderDecrypter{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	values := map[string]string{}
+	for k, v := range plain {
+		values[k.String()] = v
+	}
+	var secret []string
+	for _, k := range st.Config.SecureKeys() {
+		secret = append(secret, k.String())
+	}
+	slices.Sort(secret)
+	return values, secret, nil
+}
+
+// placeholderDecrypter "decrypts" a ciphertext into its placeholder.
+type placeholderDecrypter struct{}
+
+func (placeholderDecrypter) DecryptValue(_ context.Context, ciphertext string) (string, error) {
+	return SecretPlaceholder(ciphertext), nil
+}
+
+func (d placeholderDecrypter) BatchDecrypt(ctx context.Context, ciphertexts []string) ([]string, error) {
+	out := make([]string, len(ciphertexts))
+	for i, c := range ciphertexts {
+		out[i], _ = d.DecryptValue(ctx, c)
+	}
+	return out, nil
+}
+
+// SecretPlaceholder is the value the offline plan gives the program for a
+// `secure:` value with this ciphertext.
+func SecretPlaceholder(ciphertext string) string {
+	return fmt.Sprintf("%s%.8x", SecretPlaceholderPrefix, sha256.Sum256([]byte(ciphertext)))
 }
 
 func readYAML(path string, into any) error {

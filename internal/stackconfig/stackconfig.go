@@ -76,6 +76,13 @@ func (c Clouds) Validate() error {
 	return p.Err()
 }
 
+// CredentialFields lists, by section, every config field that holds a
+// credential. Each must be a Pulumi secret: the section's validation refuses
+// it in plain text. A test keeps this list complete.
+var CredentialFields = map[string][]string{
+	"vpn": vpn.CredentialFields,
+}
+
 // Load reads every section of the stack's config and validates it.
 func Load(ctx *pulumi.Context) (*Stack, error) {
 	cfg := config.New(ctx, "")
@@ -92,6 +99,9 @@ func Load(ctx *pulumi.Context) (*Stack, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
+	// Credentials must be Pulumi secrets; the engine says which top-level
+	// keys hold one (see CredentialFields).
+	s.VPN.HoldsSecrets = ctx.IsConfigSecret(validate.Project + ":vpn")
 	if err := s.Validate(); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
