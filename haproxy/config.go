@@ -1,6 +1,8 @@
 package haproxy
 
 import (
+	"regexp"
+
 	"github.com/hybridlab/hybrid-cloud/internal/validate"
 )
 
@@ -19,17 +21,21 @@ type Config struct {
 	AdminCidr string `json:"adminCidr,omitempty"`
 }
 
+// amiNamePattern is EC2's rule for an image name: 3-128 characters.
+var amiNamePattern = regexp.MustCompile(`^[A-Za-z0-9()\[\] ./\-'@_]{3,128}$`)
+
 // Validate checks the section.
 func (c Config) Validate() error {
 	p := validate.Section("haproxy")
-	p.Required("seoulName", c.SeoulName, "e.g. HA-seoul")
-	p.Required("tokyoName", c.TokyoName, "e.g. HA-tokyo")
-	p.Required("instanceType", c.InstanceType, "an EC2 instance type such as t3.micro")
-	if c.TokyoFromAmi {
-		p.Required("amiName", c.AmiName, "the image name, e.g. MY-AMI, when tokyoFromAmi is true")
+	p.EC2Name("seoulName", c.SeoulName, "HA-seoul")
+	p.EC2Name("tokyoName", c.TokyoName, "HA-tokyo")
+	// Graviton types are fine: the instances boot the AL2023 image of their architecture.
+	p.EC2InstanceType("instanceType", c.InstanceType, false)
+	if c.TokyoFromAmi && p.Required("amiName", c.AmiName, "the image name, e.g. MY-AMI, when tokyoFromAmi is true") {
+		p.Match("amiName", c.AmiName, amiNamePattern, "an EC2 image name: 3-128 letters, digits, spaces and ()[]./-'@_")
 	}
 	if c.AdminCidr != "" {
-		p.CIDR("adminCidr", c.AdminCidr)
+		p.AdminCIDR("adminCidr", c.AdminCidr)
 	}
 	return p.Err()
 }

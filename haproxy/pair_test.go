@@ -219,7 +219,7 @@ func TestPairUserDataCarriesTheRenderedConfig(t *testing.T) {
 
 func TestPairSecurityGroupsLetNothingInOnPort80(t *testing.T) {
 	t.Parallel()
-	for _, admin := range []string{"", "198.51.100.0/24"} {
+	for _, admin := range []string{"", "123.142.252.0/24"} {
 		c := devHAProxyConfig()
 		c.AdminCidr = admin
 		e := mustRunPair(t, c)
