@@ -65,6 +65,11 @@ func TestEveryConfigRule(t *testing.T) {
 			[]string{"hybrid-cloud:network.privateSubnets[1].zone", "also privateSubnets[0].zone"}},
 		{"subnet smaller than AWS takes", []edit{set("network", "publicSubnets[0].cidr", "10.26.0.0/29")},
 			[]string{"hybrid-cloud:network.publicSubnets[0].cidr", "/16 to /28"}},
+		// An adopted VPC: the ALB takes a subnet once, the VPN a table once.
+		{"adopted VPC with a subnet and a route table twice", []edit{set("network", "existing", map[string]any{
+			"vpcId": "vpc-0a1b2c3d4e5f67890", "publicSubnetIds": []any{"subnet-0a1b2c3d", "subnet-0a1b2c3d"},
+			"routeTableIds": []any{"rtb-0a1b2c3d", "rtb-0a1b2c3d"},
+		})}, []string{"hybrid-cloud:network.existing.publicSubnetIds[1]", "hybrid-cloud:network.existing.routeTableIds[1]", "list each table once"}},
 
 		// --- vpn: what AWS refuses for the customer gateway, and the on-prem side.
 		{"on-prem CIDR with host bits", []edit{set("vpn", "onPremCidr", "192.168.1.0/20")},

@@ -66,12 +66,17 @@ func (c Config) Validate(region string) error {
 		for _, id := range e.PublicSubnetIDs {
 			p.Match("existing.publicSubnetIds", id, subnetIDPattern, "subnet IDs such as subnet-0a1b2c3d")
 		}
+		// The ALB refuses a subnet twice (two in one zone).
+		p.Distinct("existing.publicSubnetIds", e.PublicSubnetIDs, "an ALB takes each subnet once, one per availability zone")
 		if len(e.RouteTableIDs) == 0 {
 			p.Addf("existing.routeTableIds", "needs at least one route table to carry the on-prem route")
 		}
 		for _, id := range e.RouteTableIDs {
 			p.Match("existing.routeTableIds", id, routeTableIDPattern, "route table IDs such as rtb-0a1b2c3d")
 		}
+		// The VPN adds the on-prem route to each table: twice would be a
+		// route AWS already has (RouteAlreadyExists).
+		p.Distinct("existing.routeTableIds", e.RouteTableIDs, "the VPN adds one on-prem route per table; list each table once")
 		return p.Err()
 	}
 	p.Required("vpcName", c.VpcName, "the VPC's Name tag, e.g. MY-VPC")
