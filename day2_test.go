@@ -57,6 +57,7 @@ var protectedByTheSwitch = []string{
 	"azure-native:resources:ResourceGroup london-rg",
 	"azure-native:network:PublicIPAddress london-ip",
 	"gcp:compute/address:Address oregon-ip",
+	"alicloud:ecs/eipAddress:EipAddress hongkong-eip",
 	"aws:acm/certificate:Certificate gslb-seoul-cert",
 	"aws:acm/certificate:Certificate gslb-tokyo-cert",
 	recordType + " gslb-validation-seoul",

@@ -107,65 +107,8 @@ func TestPinnedPluginVersionsMatchGoMod(t *testing.T) {
 	}
 }
 
-func TestBadConfigFailsNamingTheKeyAndRegistersNothing(t *testing.T) {
-	t.Parallel()
-	dev := devConfig(t)
-	edit := func(key string, change func(m map[string]any)) mockengine.Config {
-		t.Helper()
-		obj := dev.Object(t, key)
-		change(obj)
-		return dev.Set(key, obj)
-	}
-	cases := []struct {
-		name string
-		cfg  mockengine.Config
-		want []string
-	}{
-		{"malformed CIDR", edit("hybrid-cloud:network", func(m map[string]any) { m["vpcCidr"] = "10.26.0.0/33" }),
-			[]string{"hybrid-cloud:network.vpcCidr", "not an IPv4 CIDR"}},
-		{"host bits set", edit("hybrid-cloud:vpn", func(m map[string]any) { m["onPremCidr"] = "192.168.1.0/20" }),
-			[]string{"hybrid-cloud:vpn.onPremCidr", "host bits"}},
-		{"local overlaps remote", edit("hybrid-cloud:vpn", func(m map[string]any) { m["onPremCidr"] = "10.26.128.0/20" }),
-			[]string{"hybrid-cloud:vpn.onPremCidr", "overlaps", "hybrid-cloud:network.vpcCidr"}},
-		{"unknown AWS region", edit("hybrid-cloud:clouds", func(m map[string]any) { m["awsSecondaryRegion"] = "ap-northeast-9" }),
-			[]string{"hybrid-cloud:clouds.awsSecondaryRegion", `"ap-northeast-9" is not allowed`, "ap-northeast-1"}},
-		{"unknown Azure location", edit("hybrid-cloud:clouds", func(m map[string]any) { m["azureLocation"] = "UK South" }),
-			[]string{"hybrid-cloud:clouds.azureLocation", "uksouth"}},
-		{"missing required key", dev.Without("hybrid-cloud:gslb"),
-			[]string{"hybrid-cloud:gslb: is required"}},
-		{"bad health-check interval", edit("hybrid-cloud:gslb", func(m map[string]any) {
-			m["healthCheck"] = map[string]any{"intervalSeconds": 20, "failureThreshold": 1}
-		}), []string{"hybrid-cloud:gslb.healthCheck.intervalSeconds", "20", "10 or 30"}},
-		{"bad failure threshold", edit("hybrid-cloud:gslb", func(m map[string]any) {
-			m["healthCheck"] = map[string]any{"intervalSeconds": 30, "failureThreshold": 0}
-		}), []string{"hybrid-cloud:gslb.healthCheck.failureThreshold", "1 to 10"}},
-		{"misspelt field", edit("hybrid-cloud:vpn", func(m map[string]any) { m["localCidr"] = "192.168.0.0/20" }),
-			[]string{"hybrid-cloud:vpn", `unknown field "localCidr"`}},
-		{"field in the wrong case", edit("hybrid-cloud:webNodes", func(m map[string]any) {
-			seoul := m["seoul"].(map[string]any)
-			seoul["instancetype"] = seoul["instanceType"]
-			delete(seoul, "instanceType")
-		}), []string{"hybrid-cloud:webNodes.seoul.instancetype", `did you mean "instanceType"`}},
-		{"public IP that is private", edit("hybrid-cloud:vpn", func(m map[string]any) { m["customerGatewayIp"] = "10.0.0.1" }),
-			[]string{"hybrid-cloud:vpn.customerGatewayIp", "not a public IPv4"}},
-		{"no protect switch", dev.Without("hybrid-cloud:protect"),
-			[]string{"hybrid-cloud:protect: is required in every stack file", "true or false"}},
-		{"protect not a bool", dev.Set("hybrid-cloud:protect", "yes"),
-			[]string{"hybrid-cloud:protect", `"yes" is not allowed`}},
-		{"image name pattern", edit("hybrid-cloud:haproxy", func(m map[string]any) { m["image"] = "al2023-ami-2023.*" }),
-			[]string{"hybrid-cloud:haproxy.image", "no wildcards"}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			e, err := runStack(t, tc.cfg)
-			mockengine.AssertErrorMentions(t, err, tc.want...)
-			if rs := e.Resources(); len(rs) != 0 {
-				t.Errorf("%d resources registered before the config error, want 0 (first: %s %s)", len(rs), rs[0].Type, rs[0].Name)
-			}
-		})
-	}
-}
+// What bad config is refused, and how, is one table: TestEveryConfigRule in
+// config_rules_test.go.
 
 func TestEveryConfigProblemIsReportedAtOnce(t *testing.T) {
 	t.Parallel()

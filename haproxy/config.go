@@ -48,19 +48,20 @@ var amiNamePattern = regexp.MustCompile(`^[A-Za-z0-9()\[\] ./'@_-]{3,106}$`)
 // Validate checks the section.
 func (c Config) Validate() error {
 	p := validate.Section("haproxy")
-	p.Required("seoulName", c.SeoulName, "e.g. HA-seoul")
-	p.Required("tokyoName", c.TokyoName, "e.g. HA-tokyo")
-	p.Required("instanceType", c.InstanceType, "an EC2 instance type such as t3.micro")
+	p.EC2Name("seoulName", c.SeoulName, "HA-seoul")
+	p.EC2Name("tokyoName", c.TokyoName, "HA-tokyo")
+	// Graviton types are fine: the image's architecture must match (below).
+	p.EC2InstanceType("instanceType", c.InstanceType, false)
 	if p.Required("image", c.Image, "the exact AL2023 image name, e.g. al2023-ami-2023.9.20251208.0-kernel-6.1-x86_64") &&
 		p.Match("image", c.Image, al2023ImageName, "one exact Amazon Linux 2023 image name, al2023-ami-2023.<release>.<date>.<build>-kernel-<x.y>-<x86_64|arm64>, no wildcards") &&
 		c.InstanceType != "" && ImageArch(c.Image) != archOf(c.InstanceType) {
 		p.Addf("image", "%q is an %s image, but instanceType %s needs %s", c.Image, ImageArch(c.Image), c.InstanceType, archOf(c.InstanceType))
 	}
 	if c.TokyoFromAmi && p.Required("amiName", c.AmiName, "the image name, e.g. MY-AMI, when tokyoFromAmi is true") {
-		p.Match("amiName", c.AmiName, amiNamePattern, "3-106 letters, digits, spaces or ( ) [ ] . / - ' @ _")
+		p.Match("amiName", c.AmiName, amiNamePattern, "an EC2 image name of 3-106 letters, digits, spaces and ()[]./-'@_ (the copy adds '-' and the source image's ID)")
 	}
 	if c.AdminCidr != "" {
-		p.CIDR("adminCidr", c.AdminCidr)
+		p.AdminCIDR("adminCidr", c.AdminCidr)
 	}
 	return p.Err()
 }

@@ -331,7 +331,7 @@ func TestPairSecurityGroupsOpenExactlyWhatHAProxyNeeds(t *testing.T) {
 		egress []string
 	}{
 		{"", [2]int{80, 80}, []string{"443", "80"}},
-		{"198.51.100.0/24", [2]int{80, 8080}, []string{"443", "80", "8080"}},
+		{"123.142.252.0/24", [2]int{80, 8080}, []string{"443", "80", "8080"}},
 		{"", [2]int{443, 8443}, []string{"443", "80", "8443"}},
 	} {
 		c := devHAProxyConfig()

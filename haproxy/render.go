@@ -41,6 +41,14 @@ type Options struct {
 	StatsSocket string
 }
 
+// ServerNameRule says which server names haproxy.cfg takes (web node labels
+// become server names); ValidServerName checks one. Config validation uses
+// both, so that a label HAProxy would refuse fails before anything exists.
+const ServerNameRule = "letters, digits, '_', '.' and '-', starting with a letter or digit (HAProxy server names; no spaces)"
+
+// ValidServerName reports whether name can be a server's name in haproxy.cfg.
+func ValidServerName(name string) bool { return namePattern.MatchString(name) }
+
 var (
 	namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 	hostPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)

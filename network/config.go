@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
-	"strings"
 
 	"github.com/hybridlab/hybrid-cloud/internal/validate"
 )
@@ -55,6 +54,9 @@ func (c Config) Validate(region string) error {
 	if vpcOK && (vpc.Bits() < 16 || vpc.Bits() > 28) {
 		p.Addf("vpcCidr", "%s: AWS allows VPC netmasks /16 to /28", c.VpcCidr)
 	}
+	if vpcOK {
+		p.PrivateNetwork("vpcCidr", vpc)
+	}
 	if c.Existing != nil {
 		e := c.Existing
 		p.Match("existing.vpcId", e.VpcID, vpcIDPattern, "a VPC ID such as vpc-0a1b2c3d4e5f67890")
@@ -64,12 +66,17 @@ func (c Config) Validate(region string) error {
 		for _, id := range e.PublicSubnetIDs {
 			p.Match("existing.publicSubnetIds", id, subnetIDPattern, "subnet IDs such as subnet-0a1b2c3d")
 		}
+		// The ALB refuses a subnet twice (two in one zone).
+		p.Distinct("existing.publicSubnetIds", e.PublicSubnetIDs, "an ALB takes each subnet once, one per availability zone")
 		if len(e.RouteTableIDs) == 0 {
 			p.Addf("existing.routeTableIds", "needs at least one route table to carry the on-prem route")
 		}
 		for _, id := range e.RouteTableIDs {
 			p.Match("existing.routeTableIds", id, routeTableIDPattern, "route table IDs such as rtb-0a1b2c3d")
 		}
+		// The VPN adds the on-prem route to each table: twice would be a
+		// route AWS already has (RouteAlreadyExists).
+		p.Distinct("existing.routeTableIds", e.RouteTableIDs, "the VPN adds one on-prem route per table; list each table once")
 		return p.Err()
 	}
 	p.Required("vpcName", c.VpcName, "the VPC's Name tag, e.g. MY-VPC")
@@ -80,14 +87,26 @@ func (c Config) Validate(region string) error {
 	publicZones := map[string]bool{}
 	var seen []netip.Prefix
 	checkSubnets := func(field string, subnets []Subnet, zones map[string]bool) {
+		inZone := map[string]int{}
 		for i, s := range subnets {
 			f := fmt.Sprintf("%s[%d]", field, i)
-			if !strings.HasPrefix(s.Zone, region) || len(s.Zone) != len(region)+1 {
-				p.Addf(f+".zone", "%q is not an availability zone of %s (want e.g. %sa)", s.Zone, region, region)
-			} else if zones != nil {
-				zones[s.Zone] = true
+			if p.Zone(f+".zone", s.Zone, region, validate.AWSZones) {
+				// Subnets are named after their zone (my-vpc-public-<zone>):
+				// a second one in a zone is a duplicate resource, and an ALB
+				// takes one subnet per zone.
+				if j, dup := inZone[s.Zone]; dup {
+					p.Addf(f+".zone", "%q is also %s[%d].zone: give each subnet of %s its own availability zone", s.Zone, field, j, field)
+				} else {
+					inZone[s.Zone] = i
+				}
+				if zones != nil {
+					zones[s.Zone] = true
+				}
 			}
 			sub, ok := p.CIDR(f+".cidr", s.Cidr)
+			if ok && (sub.Bits() < 16 || sub.Bits() > 28) {
+				p.Addf(f+".cidr", "%s: AWS allows subnet netmasks /16 to /28", s.Cidr)
+			}
 			if !ok || !vpcOK {
 				continue
 			}

@@ -260,7 +260,7 @@ func TestBadNetworkConfigFailsNamingTheKey(t *testing.T) {
 		{"overlapping subnets", func(c *Config) { c.PrivateSubnets[0].Cidr = "10.26.0.0/23" },
 			[]string{"hybrid-cloud:network.privateSubnets[0].cidr", "overlaps"}},
 		{"zone of another region", func(c *Config) { c.PublicSubnets[0].Zone = "ap-northeast-1a" },
-			[]string{"hybrid-cloud:network.publicSubnets[0].zone", "not an availability zone of ap-northeast-2"}},
+			[]string{"hybrid-cloud:network.publicSubnets[0].zone", "not a zone of ap-northeast-2"}},
 		{"one zone only", func(c *Config) { c.PublicSubnets[1].Zone = "ap-northeast-2a" },
 			[]string{"hybrid-cloud:network.publicSubnets", "two availability zones"}},
 		{"VPC netmask AWS refuses", func(c *Config) { c.VpcCidr = "10.0.0.0/8" },

@@ -2,6 +2,7 @@ package vpn
 
 import (
 	"net/netip"
+	"regexp"
 
 	"github.com/hybridlab/hybrid-cloud/internal/validate"
 )
@@ -111,8 +112,13 @@ func (c Config) Validate(vpcCidr string) error {
 	p.Required("vpnGatewayName", c.VpnGatewayName, "e.g. MY-VGW")
 	p.Required("connectionName", c.ConnectionName, "e.g. MY-VPN")
 	p.PublicIPv4("customerGatewayIp", c.CustomerGatewayIP)
-	// AWS accepts 1-2147483647 except its own reserved 7224 and 9059 for a customer gateway.
-	p.IntRange("customerGatewayBgpAsn", c.CustomerGatewayBgpAsn, 1, 2147483647)
+	// The customer gateway's bgpAsn field takes 1-2147483647 (larger ASNs
+	// need bgpAsnExtended, which this stack does not set).
+	if p.IntRange("customerGatewayBgpAsn", c.CustomerGatewayBgpAsn, 1, 2147483647) {
+		if where, reserved := awsReservedASNs[c.CustomerGatewayBgpAsn]; reserved {
+			p.Addf("customerGatewayBgpAsn", "%d is not allowed: AWS reserves it %s, and this stack refuses all of AWS's reserved ASNs (7224, 9059, 10124, 17943) in every region so that a stack can move; use your network's ASN or a private one (64512-65534)", c.CustomerGatewayBgpAsn, where)
+		}
+	}
 	onPrem, ok := p.CIDR("onPremCidr", c.OnPremCidr)
 	if remote, err := netip.ParsePrefix(vpcCidr); ok && err == nil && validate.Overlaps(onPrem, remote) {
 		p.Addf("onPremCidr", "%s overlaps the VPC's %s (hybrid-cloud:network.vpcCidr): the two sides of the tunnel need disjoint ranges", c.OnPremCidr, vpcCidr)
@@ -123,8 +129,12 @@ func (c Config) Validate(vpcCidr string) error {
 		if c.OpenStack.GatewayIP != "" {
 			p.Addf("openstack.gatewayIp", "is set but gatewayVm.enabled is true: the router's next hop is then the VM's port; remove gatewayIp")
 		}
-	} else if gw, ok := p.IPv4("openstack.gatewayIp", c.OpenStack.GatewayIP); ok && onPrem.IsValid() && !onPrem.Contains(gw) {
-		p.Addf("openstack.gatewayIp", "%s is not inside onPremCidr %s (the router's next hop must be on-prem)", c.OpenStack.GatewayIP, c.OnPremCidr)
+	} else if gw, ok := p.IPv4("openstack.gatewayIp", c.OpenStack.GatewayIP); ok && onPrem.IsValid() {
+		if !onPrem.Contains(gw) {
+			p.Addf("openstack.gatewayIp", "%s is not inside onPremCidr %s (the router's next hop must be on-prem)", c.OpenStack.GatewayIP, c.OnPremCidr)
+		} else {
+			p.HostAddress("openstack.gatewayIp", gw, onPrem, validate.Project+":vpn.onPremCidr")
+		}
 	}
 	c.Profile().check(p)
 	c.checkPSKs(p)
@@ -168,7 +178,23 @@ func (c Config) checkPSKs(p *validate.Problems) {
 	}
 }
 
+// hostLabel is one DNS label (RFC 1123): the gateway VM's name becomes its
+// host name, and names its security group and port.
+var hostLabel = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$`)
+
+// awsReservedASNs are the ASNs AWS keeps for its own side of a VPN, which a
+// customer gateway may not use, with the region each is reserved in.
+var awsReservedASNs = map[int]string{
+	7224:  "in us-east-1",
+	9059:  "in eu-west-1",
+	10124: "in ap-northeast-1",
+	17943: "in ap-southeast-1",
+}
+
 func (g GatewayVMConfig) check(p *validate.Problems) {
+	if g.Name != "" {
+		p.Match("gatewayVm.name", g.Name, hostLabel, "a host name: 1-63 letters, digits or '-', not starting or ending with '-'")
+	}
 	if (g.ImageName == "") == (g.ImageID == "") {
 		p.Addf("gatewayVm.imageName", "set exactly one of gatewayVm.imageName and gatewayVm.imageId (an image with cloud-init)")
 	}

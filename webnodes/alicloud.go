@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"regexp"
+	"strconv"
 
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/ecs"
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud/vpc"
@@ -11,9 +12,10 @@ import (
 )
 
 // NewAlicloudNode declares the hongkong node: its own VPC and vSwitch, a
-// security group with a rule for the web port, and an ECS instance with
-// public bandwidth and the user data. Property names are those of the
-// alicloud SDK v3.10.0 (vpcName, vswitchName, zoneId, name on the group).
+// security group with a rule for the web port, an ECS instance with the
+// user data and no public IP of its own, and an Elastic IP associated with
+// it, whose address is the node's. Property names are those of the alicloud
+// SDK v3.10.0 (vpcName, vswitchName, zoneId, name on the group).
 func NewAlicloudNode(ctx *pulumi.Context, name string, args *AlicloudNodeArgs, opts ...pulumi.ResourceOption) (*Node, error) {
 	if args == nil {
 		return nil, fmt.Errorf("webnode %s: args are required", name)
@@ -92,18 +94,50 @@ func NewAlicloudNode(ctx *pulumi.Context, name string, args *AlicloudNodeArgs, o
 		AvailabilityZone: pulumi.String(c.Zone),
 		VswitchId:        vsw.ID(),
 		SecurityGroups:   pulumi.StringArray{sg.ID()},
-		// Bandwidth above zero gives the instance a public IP.
-		InternetMaxBandwidthOut: pulumi.Int(c.BandwidthMbps),
-		InternetChargeType:      pulumi.String("PayByTraffic"),
+		// No bandwidth, so no static public IP: that one lives and dies with
+		// the instance, and ECS refuses an Elastic IP on an instance that has
+		// one. The first boot's package install needs no public address:
+		// Alibaba's images take packages from mirrors.cloud.aliyuncs.com over
+		// the internal network, and the EIP is associated moments later.
+		InternetMaxBandwidthOut: pulumi.Int(0),
 		SystemDiskCategory:      pulumi.String("cloud_efficiency"),
 		// Base64 is the provider's suggested form; plain text would be
 		// encoded by it too, unless it happened to parse as base64.
 		UserData: pulumi.String(base64.StdEncoding.EncodeToString([]byte(script))),
-	}, append(child, pulumi.DependsOn([]pulumi.Resource{rule}))...)
+	}, append(child, pulumi.DependsOn([]pulumi.Resource{rule}),
+		// A stack from before the EIP has an instance with bandwidth and a
+		// static IP; lowering it in place is not documented to release that
+		// IP, so the change replaces the instance, once.
+		pulumi.ReplaceOnChanges([]string{"internetMaxBandwidthOut"}))...)
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: instance: %w", name, err)
 	}
-	n.PublicIP = inst.PublicIp
+	// An Elastic IP keeps the address HAProxy and the DNS record point at
+	// through a stop/start or a new instance.
+	eip, err := ecs.NewEipAddress(ctx, name+"-eip", &ecs.EipAddressArgs{
+		AddressName:        pulumi.String(c.Name + "-eip"),
+		Description:        pulumi.Sprintf("web node %s", c.Name),
+		Bandwidth:          pulumi.String(strconv.Itoa(c.BandwidthMbps)),
+		InternetChargeType: pulumi.String("PayByTraffic"),
+		PaymentType:        pulumi.String("PayAsYouGo"),
+	}, append(child, pulumi.Protect(args.Protect))...)
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: elastic IP: %w", name, err)
+	}
+	assoc, err := ecs.NewEipAssociation(ctx, name+"-eip-association", &ecs.EipAssociationArgs{
+		AllocationId: eip.ID(),
+		InstanceId:   inst.ID(),
+		InstanceType: pulumi.String("EcsInstance"),
+		// An EIP is associated with one instance at a time: a new instance
+		// gets it only after the old association is gone.
+	}, append(child, pulumi.DeleteBeforeReplace(true))...)
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: elastic IP association: %w", name, err)
+	}
+	// The address once it is the instance's, so HAProxy and DNS wait for it.
+	n.PublicIP = pulumi.All(eip.IpAddress, assoc.ID()).ApplyT(func(v []any) string {
+		return v[0].(string)
+	}).(pulumi.StringOutput)
 	if err := n.finish(ctx, name); err != nil {
 		return nil, err
 	}

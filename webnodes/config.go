@@ -3,6 +3,7 @@ package webnodes
 import (
 	"net/netip"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/hybridlab/hybrid-cloud/internal/validate"
@@ -68,8 +69,10 @@ type GcpConfig struct {
 	MachineType string `json:"machineType"`
 	// Image is a key of gcpImages (rocky-linux-9, debian-12).
 	Image string `json:"image"`
-	// Network is the VPC network the instance and its firewall rule use.
-	Network string `json:"network"`
+	// SubnetCidr is the range of the node's own subnet, in its own VPC
+	// network (<name>-vpc, no automatic subnets): never the project's
+	// default network, whose stock rules open SSH and RDP to the internet.
+	SubnetCidr string `json:"subnetCidr"`
 }
 
 // AlicloudConfig is the hongkong node (ECS).
@@ -84,23 +87,23 @@ type AlicloudConfig struct {
 	ImageName   string `json:"imageName"`
 	VpcCidr     string `json:"vpcCidr"`
 	VswitchCidr string `json:"vswitchCidr"`
-	// BandwidthMbps is the public bandwidth (InternetMaxBandwidthOut); it
-	// must be at least 1 for the instance to get a public IP.
+	// BandwidthMbps is the peak public bandwidth of the node's Elastic IP.
 	BandwidthMbps int `json:"bandwidthMbps"`
 }
 
-// Regions are the regions of the nodes whose zones are named after them
-// (from the `hybrid-cloud:clouds` section); zones are checked against them.
-// Azure zones are 1-3 in every location, and the AWS node's subnet decides.
+// Regions are where the nodes run (from the `hybrid-cloud:clouds` section):
+// GCP and Alibaba zones are named after their region and checked against
+// it; Azure zones are 1-3, in locations that have zones. The AWS node's
+// subnet decides its zone.
 type Regions struct {
-	Gcp, Alicloud string
+	Gcp, Alicloud, Azure string
 }
 
 // Validate checks the section: every node's rules, with full config keys.
 func (c Config) Validate(r Regions) error {
 	p := validate.Section("webNodes")
 	c.Seoul.check(p)
-	c.London.check(p)
+	c.London.check(p, r.Azure)
 	c.Oregon.check(p, r.Gcp)
 	c.HongKong.check(p, r.Alicloud)
 	labels := map[string]string{}
@@ -135,16 +138,35 @@ var (
 	// azureNamePattern keeps the VM name usable as its Linux host name too.
 	azureNamePattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,62}[A-Za-z0-9])?$`)
 	sshKeyPattern    = regexp.MustCompile(`^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,2}( .*)?$`)
-	// azureAdminPattern is Azure's Linux admin user rule, short of its list of
-	// reserved names (root, admin, ...), which Azure reports itself.
+	// azureAdminPattern is Azure's Linux admin user rule.
 	azureAdminPattern = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
+	// azureResourceGroupPattern is Azure's resource group name rule (ASCII):
+	// 1-90 characters, not ending with '.'.
+	azureResourceGroupPattern = regexp.MustCompile(`^[A-Za-z0-9_().-]{0,89}[A-Za-z0-9_()-]$`)
+	// alicloudHostPattern is what ECS takes both as a Linux host name
+	// (segments of letters, digits and single hyphens between single dots)
+	// and as an instance name (starting with a letter).
+	alicloudHostPattern = regexp.MustCompile(`^[A-Za-z](-?[A-Za-z0-9])*(\.[A-Za-z0-9](-?[A-Za-z0-9])*)*$`)
 )
+
+// azureReservedAdmins are the admin user names Azure refuses for a VM.
+var azureReservedAdmins = []string{
+	"1", "123", "a", "actuser", "adm", "admin", "admin1", "admin2", "administrator", "aspnet",
+	"backup", "console", "david", "guest", "john", "owner", "root", "server", "sql", "support",
+	"support_388945a0", "sys", "test", "test1", "test2", "test3", "user", "user1", "user2",
+	"user3", "user4", "user5",
+}
+
+// azureNoZones are locations of the stack's list without availability
+// zones: the london node's zonal VM and public IP cannot go there.
+var azureNoZones = []string{"koreasouth", "ukwest", "westus"}
 
 func (c AwsConfig) check(p *validate.Problems) {
 	const node = "seoul"
 	c.Common.check(p, node)
-	p.Required(node+".name", c.Name, "the instance's Name tag")
-	p.Required(node+".instanceType", c.InstanceType, "an EC2 instance type such as t3.micro")
+	p.EC2Name(node+".name", c.Name, "Seoul")
+	// The node's images (al2023, ubuntu-24.04) are looked up for x86_64.
+	p.EC2InstanceType(node+".instanceType", c.InstanceType, true)
 	if p.OneOf(node+".image", c.Image, names(awsImages)...) {
 		img := awsImages[c.Image]
 		checkImageName(p, node, c.ImageName, img.names, img.example)
@@ -159,17 +181,26 @@ func checkImageName(p *validate.Problems, node, name string, form *regexp.Regexp
 	}
 }
 
-func (c AzureConfig) check(p *validate.Problems) {
+func (c AzureConfig) check(p *validate.Problems, location string) {
 	const node = "london"
 	c.Common.check(p, node)
-	if p.Required(node+".name", c.Name, "the VM's name") {
-		p.Match(node+".name", c.Name, azureNamePattern, "1-64 letters, digits or '-', not starting or ending with '-'")
+	if p.Required(node+".name", c.Name, "the VM's name") &&
+		p.Match(node+".name", c.Name, azureNamePattern, "1-64 letters, digits or '-', not starting or ending with '-'") &&
+		strings.Trim(c.Name, "0123456789") == "" {
+		p.Addf(node+".name", "%q is not allowed (the VM's Linux host name cannot be only digits)", c.Name)
 	}
-	p.Required(node+".resourceGroup", c.ResourceGroup, "the resource group to create, e.g. RG-TEST")
-	p.OneOf(node+".zone", c.Zone, "1", "2", "3")
-	p.Required(node+".vmSize", c.VMSize, "an Azure VM size such as Standard_B1s")
+	if p.Required(node+".resourceGroup", c.ResourceGroup, "the resource group to create, e.g. RG-TEST") {
+		p.Match(node+".resourceGroup", c.ResourceGroup, azureResourceGroupPattern, "1-90 letters, digits, '_', '(', ')', '-' or '.', not ending with '.'")
+	}
+	if p.OneOf(node+".zone", c.Zone, "1", "2", "3") && slices.Contains(azureNoZones, location) {
+		p.Addf(node+".zone", "%s has no availability zones, and the node's VM and public IP are zonal: pick a location with zones (hybrid-cloud:clouds.azureLocation, e.g. uksouth)", location)
+	}
+	p.AzureVMSize(node+".vmSize", c.VMSize)
 	p.OneOf(node+".image", c.Image, names(azureImages)...)
 	vnet, okVnet := p.CIDR(node+".vnetCidr", c.VnetCidr)
+	if okVnet {
+		p.PrivateNetwork(node+".vnetCidr", vnet)
+	}
 	subnet, okSubnet := p.CIDR(node+".subnetCidr", c.SubnetCidr)
 	if okVnet && okSubnet && !within(subnet, vnet) {
 		p.Addf(node+".subnetCidr", "%s is not inside vnetCidr %s", subnet, vnet)
@@ -177,16 +208,16 @@ func (c AzureConfig) check(p *validate.Problems) {
 	if okSubnet && subnet.Bits() > 29 {
 		p.Addf(node+".subnetCidr", "%s is too small (Azure subnets are /29 or larger)", subnet)
 	}
-	if p.Required(node+".adminUsername", c.AdminUsername, "the VM's admin user") {
-		p.Match(node+".adminUsername", c.AdminUsername, azureAdminPattern, "a Linux user name: lower-case letters, digits, '_' or '-'")
+	if p.Required(node+".adminUsername", c.AdminUsername, "the VM's admin user") &&
+		p.Match(node+".adminUsername", c.AdminUsername, azureAdminPattern, "a Linux user name: lower-case letters, digits, '_' or '-'") &&
+		slices.Contains(azureReservedAdmins, c.AdminUsername) {
+		p.Addf(node+".adminUsername", "%q is not allowed (Azure reserves it; e.g. azureuser)", c.AdminUsername)
 	}
 	if p.Required(node+".adminSshPublicKey", c.AdminSSHPublicKey, "an OpenSSH public key; password login is disabled") {
 		p.Match(node+".adminSshPublicKey", c.AdminSSHPublicKey, sshKeyPattern, "one OpenSSH public key line: ssh-ed25519, ssh-rsa or ecdsa-sha2-*")
 	}
 	if c.AdminCidr != "" {
-		if admin, ok := p.CIDR(node+".adminCidr", c.AdminCidr); ok && admin.Bits() == 0 {
-			p.Addf(node+".adminCidr", "%s opens SSH to the whole internet; name your admin network, or leave it out to keep SSH closed", admin)
-		}
+		p.AdminCIDR(node+".adminCidr", c.AdminCidr)
 	}
 }
 
@@ -200,21 +231,28 @@ func (c GcpConfig) check(p *validate.Problems, region string) {
 			}
 		}
 	}
-	checkZone(p, node+".zone", c.Zone, region, "-")
-	p.Required(node+".machineType", c.MachineType, "a machine type such as e2-micro")
+	p.Zone(node+".zone", c.Zone, region, validate.GCPZones)
+	p.GCPMachineType(node+".machineType", c.MachineType)
 	p.OneOf(node+".image", c.Image, names(gcpImages)...)
-	if p.Required(node+".network", c.Network, "the VPC network, e.g. default") {
-		p.Match(node+".network", c.Network, gcpNamePattern, "a VPC network name")
+	// GCP takes /8 to /29 for a subnet's primary range.
+	if subnet, ok := p.CIDR(node+".subnetCidr", c.SubnetCidr); ok {
+		if subnet.Bits() < 8 || subnet.Bits() > 29 {
+			p.Addf(node+".subnetCidr", "%s: GCP subnets are /8 to /29", subnet)
+		}
+		p.PrivateNetwork(node+".subnetCidr", subnet)
 	}
 }
 
 func (c AlicloudConfig) check(p *validate.Problems, region string) {
 	const node = "hongkong"
 	c.Common.check(p, node)
-	p.Required(node+".name", c.Name, "the ECS instance name")
-	// Alibaba zone IDs are cn-hongkong-b, but ap-southeast-1a.
-	checkZone(p, node+".zone", c.Zone, region, "-?")
-	p.Required(node+".instanceType", c.InstanceType, "an ECS instance type such as ecs.t5-lc1m1.small")
+	if p.Required(node+".name", c.Name, "the ECS instance and host name") &&
+		p.Match(node+".name", c.Name, alicloudHostPattern, "an ECS host name: letters, digits, single '-' and '.', starting with a letter, not ending with '-' or '.'") &&
+		(len(c.Name) < 2 || len(c.Name) > 64) {
+		p.Addf(node+".name", "%q is not allowed (ECS host names are 2-64 characters)", c.Name)
+	}
+	p.Zone(node+".zone", c.Zone, region, validate.AlicloudZones)
+	p.ECSInstanceType(node+".instanceType", c.InstanceType)
 	if p.OneOf(node+".image", c.Image, names(alicloudImages)...) {
 		img := alicloudImages[c.Image]
 		checkImageName(p, node, c.ImageName, img.names, img.example)
@@ -224,6 +262,9 @@ func (c AlicloudConfig) check(p *validate.Problems, region string) {
 	if okVpc && !(vpc.Bits() >= 8 && vpc.Bits() <= 24) {
 		p.Addf(node+".vpcCidr", "%s: Alibaba Cloud VPCs are /8 to /24", vpc)
 	}
+	if okVpc {
+		p.PrivateNetwork(node+".vpcCidr", vpc)
+	}
 	if okVpc && okVsw && !within(vsw, vpc) {
 		p.Addf(node+".vswitchCidr", "%s is not inside vpcCidr %s", vsw, vpc)
 	}
@@ -231,22 +272,6 @@ func (c AlicloudConfig) check(p *validate.Problems, region string) {
 		p.Addf(node+".vswitchCidr", "%s: Alibaba Cloud vSwitches are /16 to /29", vsw)
 	}
 	p.IntRange(node+".bandwidthMbps", c.BandwidthMbps, 1, 100)
-}
-
-// checkZone checks that zone is one of region's zones: region, sep, a letter.
-func checkZone(p *validate.Problems, field, zone, region, sep string) {
-	if !p.Required(field, zone, "an availability zone of "+orUnknown(region)) || region == "" {
-		return
-	}
-	re := regexp.MustCompile(`^` + regexp.QuoteMeta(region) + sep + `[a-z]$`)
-	p.Match(field, zone, re, "not a zone of "+region+"; want e.g. "+region+"-b")
-}
-
-func orUnknown(region string) string {
-	if region == "" {
-		return "the region"
-	}
-	return region
 }
 
 // within reports whether inner lies entirely inside outer.

@@ -13,7 +13,7 @@ import (
 
 const webNodesKey = "hybrid-cloud:webNodes"
 
-var devRegions = webnodes.Regions{Gcp: "us-west1", Alicloud: "cn-hongkong"}
+var devRegions = webnodes.Regions{Gcp: "us-west1", Alicloud: "cn-hongkong", Azure: "uksouth"}
 
 // devStack is Pulumi.dev.yaml as the engine hands it to the program.
 func devStack(t *testing.T) mockengine.Config {
@@ -95,7 +95,7 @@ func TestValidateNamesTheKeyOfEveryProblem(t *testing.T) {
 		{"Azure subnet outside the VNet", func(c *webnodes.Config) { c.London.SubnetCidr = "10.99.0.0/24" },
 			[]string{"hybrid-cloud:webNodes.london.subnetCidr", "not inside vnetCidr"}},
 		{"SSH open to the internet", func(c *webnodes.Config) { c.London.AdminCidr = "0.0.0.0/0" },
-			[]string{"hybrid-cloud:webNodes.london.adminCidr", "whole internet"}},
+			[]string{"hybrid-cloud:webNodes.london.adminCidr", "broader than a /16"}},
 		{"not an SSH key", func(c *webnodes.Config) { c.London.AdminSSHPublicKey = "hunter2" },
 			[]string{"hybrid-cloud:webNodes.london.adminSshPublicKey", "OpenSSH public key"}},
 		{"no public bandwidth", func(c *webnodes.Config) { c.HongKong.BandwidthMbps = 0 },

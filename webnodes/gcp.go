@@ -19,10 +19,11 @@ var gcpScopes = []string{
 // gcpServiceAccountID is the node's service account ID (6-30 characters).
 func gcpServiceAccountID(instance string) string { return instance + "-web" }
 
-// NewGcpNode declares the oregon node: a dedicated service account with
-// minimal scopes, a firewall rule for the web port by network tag, a reserved
-// external address, and the instance (Shielded VM, OS Login) with the user
-// data as its startup script.
+// NewGcpNode declares the oregon node: its own VPC network (no automatic
+// subnets) with one subnet, a firewall rule for the web port by network tag
+// (the only ingress: no SSH, RDP or ICMP rule), a dedicated service account
+// with minimal scopes, a reserved external address, and the instance
+// (Shielded VM, OS Login) with the user data as its startup script.
 func NewGcpNode(ctx *pulumi.Context, name string, args *GcpNodeArgs, opts ...pulumi.ResourceOption) (*Node, error) {
 	if args == nil {
 		return nil, fmt.Errorf("webnode %s: args are required", name)
@@ -48,9 +49,36 @@ func NewGcpNode(ctx *pulumi.Context, name string, args *GcpNodeArgs, opts ...pul
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: service account: %w", name, err)
 	}
+	// The node's own network: the project's default network carries the
+	// stock default-allow-ssh and default-allow-rdp rules (from 0.0.0.0/0).
+	// A custom-mode network starts with no rules: ingress is denied, egress
+	// (package mirrors) allowed, and the default route to the internet stays.
+	net, err := compute.NewNetwork(ctx, name+"-vpc", &compute.NetworkArgs{
+		Name:                  pulumi.String(c.Name + "-vpc"),
+		Description:           pulumi.Sprintf("web node %s only", c.Name),
+		AutoCreateSubnetworks: pulumi.Bool(false),
+		RoutingMode:           pulumi.String("REGIONAL"),
+	}, child...)
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: network: %w", name, err)
+	}
+	subnet, err := compute.NewSubnetwork(ctx, name+"-subnet", &compute.SubnetworkArgs{
+		Name:        pulumi.String(c.Name + "-subnet"),
+		Network:     net.ID(),
+		Region:      pulumi.String(args.Region),
+		IpCidrRange: pulumi.String(c.SubnetCidr),
+		StackType:   pulumi.String("IPV4_ONLY"),
+		// The name is fixed, so a replacement (a range that is not a
+		// widening) must delete the old subnet first.
+	}, append(child, pulumi.DeleteBeforeReplace(true))...)
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: subnet: %w", name, err)
+	}
+	// A firewall's network cannot change: a new network replaces the rule,
+	// and its fixed name means the old one must go first.
 	if _, err := compute.NewFirewall(ctx, name+"-fw", &compute.FirewallArgs{
 		Name:         pulumi.String(c.Name + "-allow-http"),
-		Network:      pulumi.String(c.Network),
+		Network:      net.ID(),
 		Direction:    pulumi.String("INGRESS"),
 		SourceRanges: pulumi.StringArray{pulumi.String("0.0.0.0/0")},
 		TargetTags:   pulumi.StringArray{pulumi.String(tag)},
@@ -58,7 +86,7 @@ func NewGcpNode(ctx *pulumi.Context, name string, args *GcpNodeArgs, opts ...pul
 			Protocol: pulumi.String("tcp"),
 			Ports:    pulumi.StringArray{pulumi.String(fmt.Sprint(c.Port))},
 		}},
-	}, child...); err != nil {
+	}, append(child, pulumi.DeleteBeforeReplace(true))...); err != nil {
 		return nil, fmt.Errorf("webnode %s: firewall: %w", name, err)
 	}
 	// A reserved address keeps the IP HAProxy and the DNS record point at
@@ -83,7 +111,9 @@ func NewGcpNode(ctx *pulumi.Context, name string, args *GcpNodeArgs, opts ...pul
 			},
 		},
 		NetworkInterfaces: compute.InstanceNetworkInterfaceArray{compute.InstanceNetworkInterfaceArgs{
-			Network: pulumi.String(c.Network),
+			// A new subnet moves the interface in place (the instance is
+			// stopped and started: allowStoppingForUpdate).
+			Subnetwork: subnet.ID(),
 			AccessConfigs: compute.InstanceNetworkInterfaceAccessConfigArray{compute.InstanceNetworkInterfaceAccessConfigArgs{
 				NatIp:       addr.Address,
 				NetworkTier: pulumi.String("PREMIUM"),
@@ -106,7 +136,9 @@ func NewGcpNode(ctx *pulumi.Context, name string, args *GcpNodeArgs, opts ...pul
 			EnableIntegrityMonitoring: pulumi.Bool(true),
 		},
 		AllowStoppingForUpdate: pulumi.Bool(true),
-	}, child...)
+		// The name and the reserved address belong to one instance at a
+		// time, so a replacement (a new image) must delete the old first.
+	}, append(child, pulumi.DeleteBeforeReplace(true))...)
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: instance: %w", name, err)
 	}

@@ -90,7 +90,7 @@ func (a *AwsNodeArgs) Validate() error {
 // Validate checks the args.
 func (a *AzureNodeArgs) Validate() error {
 	p := validate.Section("webNodes")
-	a.Config.check(p)
+	a.Config.check(p, a.Location)
 	return argsErr(p, a.Location, a.Provider)
 }
 

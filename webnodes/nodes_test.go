@@ -104,8 +104,9 @@ var nodeCases = []nodeCase{
 		userData: func(t *testing.T, e *mockengine.Engine) string {
 			return b64(t, str(t, mustFind(t, e, "alicloud:ecs/instance:Instance", "hongkong-instance").Value("userData")))
 		},
+		// The Elastic IP: the instance has no public IP of its own.
 		publicIP: func(t *testing.T, e *mockengine.Engine) string {
-			return str(t, mockengine.Value(mustFind(t, e, "alicloud:ecs/instance:Instance", "hongkong-instance").Outputs, "publicIp"))
+			return str(t, mockengine.Value(mustFind(t, e, "alicloud:ecs/eipAddress:EipAddress", "hongkong-eip").Outputs, "ipAddress"))
 		},
 	},
 }
@@ -385,6 +386,23 @@ func TestOregonNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Its own network, never the project's default (whose stock rules open
+	// SSH and RDP), with one subnet of the configured range.
+	net := mustFind(t, e, "gcp:compute/network:Network", "oregon-vpc")
+	subnet := mustFind(t, e, "gcp:compute/subnetwork:Subnetwork", "oregon-subnet")
+	for what, c := range map[string]struct {
+		r    *mockengine.Resource
+		want map[string]any
+	}{
+		"network": {net, map[string]any{"name": "oregon-vpc", "autoCreateSubnetworks": false}},
+		"subnet":  {subnet, map[string]any{"name": "oregon-subnet", "network": net.ID, "region": "us-west1", "ipCidrRange": "10.50.1.0/24"}},
+	} {
+		for path, want := range c.want {
+			if got := c.r.Value(path); got != want {
+				t.Errorf("%s %s = %v, want %v", what, path, got, want)
+			}
+		}
+	}
 	sa := mustFind(t, e, "gcp:serviceaccount/account:Account", "oregon-sa")
 	if sa.Value("accountId") != "oregon-web" {
 		t.Errorf("service account ID %v, want oregon-web", sa.Inputs["accountId"])
@@ -395,7 +413,7 @@ func TestOregonNode(t *testing.T) {
 		"zone":                            "us-west1-b",
 		"machineType":                     "e2-micro",
 		"bootDisk.initializeParams.image": "rocky-linux-cloud/rocky-linux-9",
-		"networkInterfaces.0.network":     "default",
+		"networkInterfaces.0.subnetwork":  subnet.ID,
 		"serviceAccount.email":            str(t, mockengine.Value(sa.Outputs, "email")),
 		"shieldedInstanceConfig.enableSecureBoot": true,
 		"metadata.enable-oslogin":                 "TRUE",
@@ -415,9 +433,13 @@ func TestOregonNode(t *testing.T) {
 	if mockengine.Value(addr, "region") != "us-west1" || mockengine.Value(addr, "addressType") != "EXTERNAL" {
 		t.Errorf("address %v, want an external address in us-west1", addr)
 	}
+	// The network's only rule: the web port. No SSH, RDP or ICMP.
+	if fws := e.OfType("gcp:compute/firewall:Firewall"); len(fws) != 1 {
+		t.Errorf("%d firewall rules, want only the web port's", len(fws))
+	}
 	fw := mustFind(t, e, "gcp:compute/firewall:Firewall", "oregon-fw").Inputs
 	for path, want := range map[string]any{
-		"network": "default", "direction": "INGRESS", "targetTags.0": "oregon-http",
+		"network": net.ID, "direction": "INGRESS", "targetTags.0": "oregon-http",
 		"sourceRanges.0": "0.0.0.0/0", "allows.0.protocol": "tcp", "allows.0.ports.0": "80",
 	} {
 		if got := mockengine.Value(fw, path); got != want {
@@ -452,6 +474,11 @@ func TestHongKongNode(t *testing.T) {
 	sg := mustFind(t, e, "alicloud:ecs/securityGroup:SecurityGroup", "hongkong-sg")
 	rule := mustFind(t, e, "alicloud:ecs/securityGroupRule:SecurityGroupRule", "hongkong-http").Inputs
 	inst := mustFind(t, e, "alicloud:ecs/instance:Instance", "hongkong-instance").Inputs
+	eip := mustFind(t, e, "alicloud:ecs/eipAddress:EipAddress", "hongkong-eip")
+	assoc := mustFind(t, e, "alicloud:ecs/eipAssociation:EipAssociation", "hongkong-eip-association").Inputs
+	if ip := mockengine.Value(mustFind(t, e, "alicloud:ecs/instance:Instance", "hongkong-instance").Outputs, "publicIp"); ip != nil {
+		t.Errorf("instance has its own public IP %v; the EIP must be its only one (ECS refuses an EIP otherwise)", ip)
+	}
 	for what, c := range map[string]struct {
 		m    resource.PropertyMap
 		want map[string]any
@@ -463,9 +490,16 @@ func TestHongKongNode(t *testing.T) {
 			"securityGroupId": sg.ID, "type": "ingress", "ipProtocol": "tcp", "portRange": "80/80",
 			"cidrIp": "0.0.0.0/0", "nicType": "intranet", "policy": "accept",
 		}},
+		// No public IP of its own: the EIP carries the configured bandwidth.
 		"instance": {inst, map[string]any{
 			"instanceName": "hongkong", "instanceType": "ecs.t5-lc1m1.small", "availabilityZone": "cn-hongkong-b",
-			"vswitchId": vsw.ID, "securityGroups.0": sg.ID, "internetMaxBandwidthOut": 5.0,
+			"vswitchId": vsw.ID, "securityGroups.0": sg.ID, "internetMaxBandwidthOut": 0.0,
+		}},
+		"eip": {eip.Inputs, map[string]any{
+			"addressName": "hongkong-eip", "bandwidth": "5", "internetChargeType": "PayByTraffic", "paymentType": "PayAsYouGo",
+		}},
+		"association": {assoc, map[string]any{
+			"allocationId": eip.ID, "instanceId": mustFind(t, e, "alicloud:ecs/instance:Instance", "hongkong-instance").ID, "instanceType": "EcsInstance",
 		}},
 	} {
 		for path, want := range c.want {

@@ -6,8 +6,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
-// What the clouds compute for the web nodes: their public addresses, the GCP
-// service account's email and Alibaba's image lookup.
+// What the clouds compute for the web nodes: their public addresses (the
+// Elastic IPs of AWS and Alibaba), the GCP service account's email and
+// Alibaba's image lookup.
 func init() {
 	answerResource("azure-native:network:PublicIPAddress", func(e *Engine, r *Resource) resource.PropertyMap {
 		return resource.NewPropertyMapFromMap(map[string]any{
@@ -67,6 +68,13 @@ func init() {
 			"member":  "serviceAccount:" + email,
 			"name":    "projects/" + project + "/serviceAccounts/" + email,
 			"project": project,
+		})
+	})
+	// Alibaba's Elastic IP: its address, in use once associated.
+	answerResource("alicloud:ecs/eipAddress:EipAddress", func(e *Engine, r *Resource) resource.PropertyMap {
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"ipAddress": FakeIP("public:" + r.URN),
+			"status":    "InUse",
 		})
 	})
 	answerResource("alicloud:ecs/instance:Instance", func(e *Engine, r *Resource) resource.PropertyMap {

@@ -5,6 +5,7 @@
 package mockengine
 
 import (
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"slices"
@@ -12,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/diag"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -200,6 +202,10 @@ func (e *Engine) NewResource(args pulumi.MockResourceArgs) (string, resource.Pro
 		}
 	}
 	e.mu.Lock()
+	if _, dup := e.byURN[r.URN]; dup {
+		e.mu.Unlock()
+		return "", nil, duplicateURN(r.URN)
+	}
 	e.resources = append(e.resources, r)
 	e.byURN[r.URN] = r
 	e.mu.Unlock()
@@ -207,6 +213,13 @@ func (e *Engine) NewResource(args pulumi.MockResourceArgs) (string, resource.Pro
 		return "", resource.PropertyMap{}, nil
 	}
 	return r.ID, r.Outputs, nil
+}
+
+// duplicateURN is the real engine's refusal of a second resource with a URN
+// already registered, in its words (diag 2001): `pulumi up` stops there, so
+// the offline plan must too, not print a plan that cannot be applied.
+func duplicateURN(urn string) error {
+	return errors.New(fmt.Sprintf(diag.GetDuplicateResourceURNError(resource.URN(urn)).Message, urn))
 }
 
 // Call implements pulumi.MockResourceMonitor: it answers invokes.

@@ -1,6 +1,7 @@
 package mockengine
 
 import (
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -112,5 +113,79 @@ func TestTheRunAwaitsWhatIsAppliedToResolvedOutputs(t *testing.T) {
 		if v := got.Load(); v != "value" {
 			t.Fatalf("run %d returned before the apply ran (got %v)", i, v)
 		}
+	}
+}
+
+type component struct{ pulumi.ResourceState }
+
+// The real engine refuses a second resource with a URN it has seen (two
+// subnets named after one zone, say) and stops; so must the mock, with the
+// engine's message, while names that differ in type or parent are fine.
+func TestADuplicateURNFailsTheRunWithTheEnginesMessage(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		program func(ctx *pulumi.Context) error
+		dupURN  string
+	}{
+		{"same type and name", func(ctx *pulumi.Context) error {
+			for i := 0; i < 2; i++ {
+				if err := ctx.RegisterComponentResource("hybrid:test:C", "a", &component{}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, "urn:pulumi:s::p::hybrid:test:C::a"},
+		{"same child twice under one parent", func(ctx *pulumi.Context) error {
+			parent := &component{}
+			if err := ctx.RegisterComponentResource("hybrid:test:P", "p", parent); err != nil {
+				return err
+			}
+			for i := 0; i < 2; i++ {
+				if err := ctx.RegisterComponentResource("hybrid:test:C", "p-a", &component{}, pulumi.Parent(parent)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, "urn:pulumi:s::p::hybrid:test:P$hybrid:test:C::p-a"},
+		{"same name, other type or parent", func(ctx *pulumi.Context) error {
+			parent := &component{}
+			for _, r := range []struct {
+				typ  string
+				opts []pulumi.ResourceOption
+			}{{"hybrid:test:P", nil}, {"hybrid:test:C", nil}, {"hybrid:test:C", []pulumi.ResourceOption{pulumi.Parent(parent)}}} {
+				res := &component{}
+				if r.typ == "hybrid:test:P" {
+					res = parent
+				}
+				if err := ctx.RegisterComponentResource(r.typ, "a", res, r.opts...); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := New("p", "s")
+			err := e.Run(tc.program, Config{})
+			if tc.dupURN == "" {
+				if err != nil {
+					t.Fatalf("distinct URNs refused: %v", err)
+				}
+				if n := len(e.OfType("hybrid:test:C")); n != 2 {
+					t.Errorf("%d resources of hybrid:test:C recorded, want 2", n)
+				}
+				return
+			}
+			want := "Duplicate resource URN '" + tc.dupURN + "'; try giving it a unique name"
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Fatalf("run error %v, want the engine's %q", err, want)
+			}
+			if n := len(e.OfType("hybrid:test:C")); n != 1 {
+				t.Errorf("%d resources of hybrid:test:C recorded, want only the first", n)
+			}
+		})
 	}
 }

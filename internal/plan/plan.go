@@ -37,7 +37,12 @@ func Main(program pulumi.RunFunc, args []string, stdout, stderr io.Writer) int {
 	}
 	e := mockengine.New(project, *stack)
 	if err := e.Run(program, cfg); err != nil {
-		fmt.Fprintf(stderr, "plan: the program failed; nothing would be created:\n%v\n", err)
+		if n := countCustom(e.Resources()); n > 0 {
+			// As `pulumi up` would: it creates what was registered, then stops.
+			fmt.Fprintf(stderr, "plan: the program failed after registering %d resource(s); `pulumi up` would create those, then stop:\n%v\n", n, err)
+		} else {
+			fmt.Fprintf(stderr, "plan: the program failed; nothing would be created:\n%v\n", err)
+		}
 		return 1
 	}
 	Write(stdout, project, *stack, e)

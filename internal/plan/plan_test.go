@@ -65,4 +65,33 @@ func TestMainReportsAFailingProgram(t *testing.T) {
 	}
 }
 
+// A program that registers one URN twice fails the plan with the engine's
+// message, and says that what came before would already exist.
+func TestMainRefusesADuplicateURNAsTheEngineDoes(t *testing.T) {
+	t.Parallel()
+	var stdout, stderr bytes.Buffer
+	twice := func(ctx *pulumi.Context) error {
+		for i := 0; i < 2; i++ {
+			var b testBucket
+			if err := ctx.RegisterResource("test:index:Bucket", "b", nil, &b); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if code := Main(twice, []string{"-dir", "../.."}, &stdout, &stderr); code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	for _, want := range []string{"Duplicate resource URN 'urn:pulumi:dev::hybrid-cloud::test:index:Bucket::b'; try giving it a unique name", "after registering 1 resource(s)"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+		}
+	}
+	if stdout.Len() != 0 {
+		t.Errorf("a plan was printed:\n%s", stdout.String())
+	}
+}
+
+type testBucket struct{ pulumi.CustomResourceState }
+
 var errTest = errors.New("hybrid-cloud:vpn.onPremCidr: overlaps")

@@ -64,11 +64,11 @@ func (c Clouds) Validate() error {
 	if len(c.AwsSecondaryZones) < 2 {
 		p.Addf("awsSecondaryZones", "needs at least two availability zones (an ALB requires two)")
 	}
-	for _, z := range c.AwsSecondaryZones {
-		if !strings.HasPrefix(z, c.AwsSecondaryRegion) || len(z) != len(c.AwsSecondaryRegion)+1 {
-			p.Addf("awsSecondaryZones", "%q is not an availability zone of %s (want e.g. %sa)", z, c.AwsSecondaryRegion, c.AwsSecondaryRegion)
-		}
+	for i, z := range c.AwsSecondaryZones {
+		p.Zone(fmt.Sprintf("awsSecondaryZones[%d]", i), z, c.AwsSecondaryRegion, validate.AWSZones)
 	}
+	// An ALB takes one subnet per zone, and each zone's lookup is named by it.
+	p.Distinct("awsSecondaryZones", c.AwsSecondaryZones, "an ALB takes one subnet per availability zone; list each zone once")
 	p.OneOf("azureLocation", c.AzureLocation, azureLocations...)
 	p.Match("gcpProject", c.GcpProject, gcpProjectPattern, "a GCP project ID: 6-30 lower-case letters, digits and hyphens")
 	p.OneOf("gcpRegion", c.GcpRegion, gcpRegions...)
@@ -114,10 +114,28 @@ func (s *Stack) Validate() error {
 		s.Clouds.Validate(),
 		s.Network.Validate(s.Clouds.AwsPrimaryRegion),
 		s.VPN.Validate(s.Network.VpcCidr),
-		s.WebNodes.Validate(webnodes.Regions{Gcp: s.Clouds.GcpRegion, Alicloud: s.Clouds.AlicloudRegion}),
+		s.WebNodes.Validate(webnodes.Regions{Gcp: s.Clouds.GcpRegion, Alicloud: s.Clouds.AlicloudRegion, Azure: s.Clouds.AzureLocation}),
 		s.HAProxy.Validate(),
 		s.GSLB.Validate(),
+		s.acrossSections(),
 	)
+}
+
+// acrossSections checks what one section's value must satisfy because
+// another section's component receives it.
+func (s *Stack) acrossSections() error {
+	p := validate.Section("webNodes")
+	// Each label names its node's server in haproxy.cfg: a label HAProxy
+	// refuses would fail there, after the web nodes exist.
+	for _, n := range []struct{ node, label string }{
+		{"seoul", s.WebNodes.Seoul.Label}, {"london", s.WebNodes.London.Label},
+		{"oregon", s.WebNodes.Oregon.Label}, {"hongkong", s.WebNodes.HongKong.Label},
+	} {
+		if n.label != "" && !haproxy.ValidServerName(n.label) {
+			p.Addf(n.node+".label", "%q is not allowed: it names the node's server in haproxy.cfg, which takes %s", n.label, haproxy.ServerNameRule)
+		}
+	}
+	return p.Err()
 }
 
 // readBool reads a required true/false key: a stack file must say which it

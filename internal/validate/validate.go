@@ -87,14 +87,18 @@ func (p *Problems) IPv4(field, value string) (netip.Addr, bool) {
 	return addr, true
 }
 
-// PublicIPv4 parses an IPv4 address that is routable on the internet.
+// PublicIPv4 parses an IPv4 address that is routable on the internet: none
+// of the special-purpose blocks (private, shared, documentation, reserved...).
 func (p *Problems) PublicIPv4(field, value string) (netip.Addr, bool) {
 	addr, ok := p.IPv4(field, value)
-	if ok && (addr.IsPrivate() || addr.IsLoopback() || addr.IsLinkLocalUnicast() || addr.IsMulticast() || addr.IsUnspecified()) {
-		p.Addf(field, "%s is not a public IPv4 address (AWS must reach it over the internet)", value)
+	if !ok {
 		return netip.Addr{}, false
 	}
-	return addr, ok
+	if what := NotPublic(netip.PrefixFrom(addr, 32)); what != "" {
+		p.Addf(field, "%s is not a public IPv4 address: it is in %s (AWS must reach it over the internet)", value, what)
+		return netip.Addr{}, false
+	}
+	return addr, true
 }
 
 // IntRange records a problem when value is outside [lo, hi].
