@@ -67,7 +67,7 @@ func NewPair(ctx *pulumi.Context, name string, args *PairArgs, opts ...pulumi.Re
 	}
 	c := args.Config
 
-	p.Config = renderConfig(args.Backends, Options{BindPort: 80, StickyCookie: c.StickyCookie})
+	p.Config = renderConfig(args.Backends, c.renderOptions())
 	userData := p.Config.ApplyT(UserData).(pulumi.StringOutput)
 
 	seoul, err := newSite(ctx, p, name+"-seoul", siteArgs{
