@@ -148,6 +148,12 @@ func TestBadConfigFailsNamingTheKeyAndRegistersNothing(t *testing.T) {
 		}), []string{"hybrid-cloud:webNodes.seoul.instancetype", `did you mean "instanceType"`}},
 		{"public IP that is private", edit("hybrid-cloud:vpn", func(m map[string]any) { m["customerGatewayIp"] = "10.0.0.1" }),
 			[]string{"hybrid-cloud:vpn.customerGatewayIp", "not a public IPv4"}},
+		{"Libreswan conn name", edit("hybrid-cloud:vpn", func(m map[string]any) { m["connNames"] = []any{"Tunnel 1", "Tunnel2"} }),
+			[]string{"hybrid-cloud:vpn.connNames[0]", `"Tunnel 1" is not allowed`}},
+		{"HAProxy backend name", edit("hybrid-cloud:haproxy", func(m map[string]any) { m["backendName"] = "backend servers" }),
+			[]string{"hybrid-cloud:haproxy.backendName", "HAProxy takes letters, digits"}},
+		{"one set ID for both failover records", edit("hybrid-cloud:gslb", func(m map[string]any) { m["tokyoSetId"] = m["seoulSetId"] }),
+			[]string{"hybrid-cloud:gslb.tokyoSetId", "need different set IDs"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -38,6 +38,15 @@ var profileCases = []struct {
 		Phase2:           Phase{Encryption: []string{"AES256"}, Integrity: []string{"SHA2-384"}, DHGroups: []int{20}, LifetimeSeconds: 1800},
 		DPDTimeoutAction: "clear", DPDTimeoutSeconds: 45,
 	})},
+	// The closest Libreswan 4.10 allows to the note's conns: IKEv1,
+	// aes128-sha1, 8h/1h, DPD 10/30 then restart; only its modp1024 (DH 2,
+	// refused) becomes modp2048 (DH 14). docs/lecture-note.md cites it.
+	{"note-closest", DefaultProfile().Merge(Profile{
+		IKEVersion:        "ikev1",
+		Phase1:            Phase{Encryption: []string{"AES128"}, Integrity: []string{"SHA1"}, DHGroups: []int{14}, LifetimeSeconds: 8 * 3600},
+		Phase2:            Phase{Encryption: []string{"AES128"}, Integrity: []string{"SHA1"}, DHGroups: []int{14}, LifetimeSeconds: 3600},
+		DPDTimeoutSeconds: 30, DPDDelaySeconds: 10, DPDTimeoutAction: "restart",
+	})},
 	{"ikev1-no-dpd", DefaultProfile().Merge(Profile{
 		IKEVersion:       "ikev1",
 		Phase1:           Phase{Encryption: []string{"AES256"}, Integrity: []string{"SHA1", "SHA2-256"}, DHGroups: []int{14, 15, 16}},
