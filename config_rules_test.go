@@ -112,12 +112,21 @@ func TestEveryConfigRule(t *testing.T) {
 		{"misspelt field", []edit{set("vpn", "localCidr", "192.168.0.0/20")},
 			[]string{"hybrid-cloud:vpn", `unknown field "localCidr"`}},
 
-		// --- webNodes: what each cloud takes, and what HAProxy takes of them.
+		// The note's names, by the receiving tool's rules.
+		{"Libreswan conn name with a space", []edit{set("vpn", "connNames", []any{"Tunnel 1", "Tunnel2"})},
+			[]string{"hybrid-cloud:vpn.connNames[0]", `"Tunnel 1" is not allowed`}},
+		{"HAProxy backend name with a space", []edit{set("haproxy", "backendName", "backend servers")},
+			[]string{"hybrid-cloud:haproxy.backendName", "HAProxy takes letters, digits"}},
+
+		// --- webNodes: what each cloud takes.
 		{"field in the wrong case", []edit{set("webNodes", "seoul.instanceType", remove), set("webNodes", "seoul.instancetype", "t3.micro")},
 			[]string{"hybrid-cloud:webNodes.seoul.instancetype", `did you mean "instanceType"`}},
-		// A label names the node's HAProxy server; webnodes alone took spaces.
-		{"label HAProxy refuses", []edit{set("webNodes", "hongkong.label", "HONG KONG")},
-			[]string{"hybrid-cloud:webNodes.hongkong.label", "haproxy.cfg", "no spaces"}},
+		// haproxy.serverNames name the servers, so a label may hold a space;
+		// it still goes into HTML and a shell script.
+		{"label with markup", []edit{set("webNodes", "hongkong.label", "<b>HK</b>")},
+			[]string{"hybrid-cloud:webNodes.hongkong.label", "letters, digits, spaces"}},
+		{"HAProxy server name HAProxy refuses", []edit{set("haproxy", "serverNames.hongkong", "hong kong")},
+			[]string{"hybrid-cloud:haproxy.serverNames.hongkong", "HAProxy takes letters, digits"}},
 		{"SSH open to half the internet", []edit{set("webNodes", "london.adminCidr", "0.0.0.0/1")},
 			[]string{"hybrid-cloud:webNodes.london.adminCidr", "broader than a /16"}},
 		{"SSH from a private range", []edit{set("webNodes", "london.adminCidr", "10.0.0.0/24")},
@@ -212,6 +221,8 @@ func TestEveryConfigRule(t *testing.T) {
 			[]string{"hybrid-cloud:gslb.healthCheck.intervalSeconds", "20", "10 or 30"}},
 		{"health-check threshold Route 53 refuses", []edit{set("gslb", "healthCheck.failureThreshold", 0)},
 			[]string{"hybrid-cloud:gslb.healthCheck.failureThreshold", "1 to 10"}},
+		{"one set ID for both failover records", []edit{set("gslb", "tokyoSetId", "Seoul-Active")},
+			[]string{"hybrid-cloud:gslb.tokyoSetId", "need different set IDs"}},
 		{"one record name twice", []edit{set("gslb", "failoverRecord", "seoul")},
 			[]string{"hybrid-cloud:gslb.failoverRecord", "each record needs a name of its own"}},
 	}

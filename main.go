@@ -66,8 +66,9 @@ func program(ctx *pulumi.Context) error {
 	backends := make([]haproxy.Backend, len(nodes))
 	nodeIPs := make([]pulumi.StringOutput, len(nodes))
 	nodeIPMap := pulumi.StringMap{}
+	serverNames := cfg.HAProxy.ServerNames.InOrder()
 	for i, n := range nodes {
-		backends[i] = haproxy.Backend{Name: n.Label, Address: n.PublicIP, Port: n.Port}
+		backends[i] = haproxy.Backend{Name: serverNames[i], Address: n.PublicIP, Port: n.Port}
 		nodeIPs[i] = n.PublicIP
 		nodeIPMap[n.Label] = n.PublicIP
 	}
@@ -125,7 +126,8 @@ func program(ctx *pulumi.Context) error {
 	return nil
 }
 
-// newWebNodes declares the four web nodes, in the order HAProxy lists them.
+// newWebNodes declares the four web nodes, in the order HAProxy lists them
+// (haproxy.ServerNames.InOrder).
 func newWebNodes(ctx *pulumi.Context, cfg *stackconfig.Stack, p *providers, seoulNet network.Placement) ([]*webnodes.Node, error) {
 	c, w := cfg.Clouds, cfg.WebNodes
 	seoul, err := webnodes.NewAwsNode(ctx, "seoul", &webnodes.AwsNodeArgs{

@@ -3,6 +3,7 @@ package gslb
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hybridlab/hybrid-cloud/internal/validate"
 )
@@ -24,6 +25,16 @@ type Config struct {
 	TokyoTargetGroupName string      `json:"tokyoTargetGroupName"`
 	SecurityGroupName    string      `json:"securityGroupName"`
 	HealthCheck          HealthCheck `json:"healthCheck"`
+	// SeoulHealthCheckName and TokyoHealthCheckName are the health checks'
+	// Name tags, which the Route 53 console lists (the note's active and
+	// passive).
+	SeoulHealthCheckName string `json:"seoulHealthCheckName"`
+	TokyoHealthCheckName string `json:"tokyoHealthCheckName"`
+	// SeoulSetID and TokyoSetID are the failover records' set identifiers
+	// (the note's record IDs; its Seoul-Actice is a typo, see
+	// docs/lecture-note.md).
+	SeoulSetID string `json:"seoulSetId"`
+	TokyoSetID string `json:"tokyoSetId"`
 }
 
 // HealthCheck is the Route 53 health checks' timing.
@@ -50,6 +61,21 @@ var (
 	elbNamePattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]{0,30}[A-Za-z0-9])?$`)
 	// EC2's characters for a VPC security group name, up to 255 of them.
 	sgNamePattern = regexp.MustCompile(`^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{1,255}$`)
+)
+
+var (
+	// tagValuePattern is the AWS tag value rule Route 53 applies to a health
+	// check's Name tag: Unicode letters, digits, white space and _ . : / = + - @.
+	tagValuePattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+)
+
+// Route 53's limits on the names the note gives.
+const (
+	// maxTagValue is the longest tag value (API_Tag: Value, 256).
+	maxTagValue = 256
+	// maxSetID is the longest set identifier (API_ResourceRecordSet:
+	// SetIdentifier, 1 to 128 characters).
+	maxSetID = 128
 )
 
 // maxFQDN is the longest domain name in text form (RFC 1035's 255 octets on
@@ -103,9 +129,40 @@ func (c Config) Validate() error {
 		p.Addf("securityGroupName", "%q is not allowed (EC2 reserves names beginning with sg-; SG-ALB is fine)", c.SecurityGroupName)
 	}
 
+	c.checkNoteNames(p)
+
 	if c.HealthCheck.IntervalSeconds != 10 && c.HealthCheck.IntervalSeconds != 30 {
 		p.Addf("healthCheck.intervalSeconds", "%d is not allowed (Route 53 takes 10 or 30)", c.HealthCheck.IntervalSeconds)
 	}
 	p.IntRange("healthCheck.failureThreshold", c.HealthCheck.FailureThreshold, 1, 10)
 	return p.Err()
+}
+
+// checkNoteNames validates the health check names and the failover set IDs
+// by Route 53's rules, before anything is registered.
+func (c Config) checkNoteNames(p *validate.Problems) {
+	for _, n := range []struct{ field, value string }{
+		{"seoulHealthCheckName", c.SeoulHealthCheckName}, {"tokyoHealthCheckName", c.TokyoHealthCheckName},
+	} {
+		switch {
+		case !p.Required(n.field, n.value, "the health check's Name tag, e.g. active"):
+		case utf8.RuneCountInString(n.value) > maxTagValue:
+			p.Addf(n.field, "is %d characters long (a Route 53 tag value takes at most %d)", utf8.RuneCountInString(n.value), maxTagValue)
+		case !tagValuePattern.MatchString(n.value):
+			p.Addf(n.field, "%q is not allowed (a Route 53 tag value holds letters, digits, spaces and _ . : / = + - @)", n.value)
+		case strings.HasPrefix(strings.ToLower(n.value), "aws:"):
+			p.Addf(n.field, "%q is not allowed (AWS reserves tag values beginning with aws:)", n.value)
+		}
+	}
+	for _, n := range []struct{ field, value string }{
+		{"seoulSetId", c.SeoulSetID}, {"tokyoSetId", c.TokyoSetID},
+	} {
+		if p.Required(n.field, n.value, "the failover record's set identifier, e.g. Seoul-Active") && utf8.RuneCountInString(n.value) > maxSetID {
+			p.Addf(n.field, "is %d characters long (Route 53 takes 1 to %d)", utf8.RuneCountInString(n.value), maxSetID)
+		}
+	}
+	// Both records share a name and type; the set ID is what tells them apart.
+	if c.SeoulSetID != "" && c.SeoulSetID == c.TokyoSetID {
+		p.Addf("tokyoSetId", "%q is also %s: the two failover records of %s need different set IDs", c.TokyoSetID, p.Key("seoulSetId"), c.FailoverRecord)
+	}
 }

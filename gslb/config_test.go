@@ -38,6 +38,7 @@ func TestValidateReportsEveryProblemAtOnce(t *testing.T) {
 		"zoneName", "seoulRecord", "tokyoRecord", "failoverRecord", "simpleRecord",
 		"seoulAlbName", "tokyoAlbName", "seoulTargetGroupName", "tokyoTargetGroupName",
 		"securityGroupName", "healthCheck.intervalSeconds", "healthCheck.failureThreshold",
+		"seoulHealthCheckName", "tokyoHealthCheckName", "seoulSetId", "tokyoSetId",
 	} {
 		if !strings.Contains(err.Error(), "hybrid-cloud:gslb."+key+":") {
 			t.Errorf("error does not name hybrid-cloud:gslb.%s:\n%v", key, err)
@@ -54,6 +55,10 @@ func TestValidateAcceptsWhatAWSAllows(t *testing.T) {
 		"sub-zone":                  func(c *Config) { c.ZoneName = "lab.seojun.shop" },
 		"63-character label":        func(c *Config) { c.FailoverRecord = strings.Repeat("g", 63) },
 		"security group with space": func(c *Config) { c.SecurityGroupName = "SG ALB (web)" },
+		"the note's own spelling":   func(c *Config) { c.SeoulSetID = "Seoul-Actice" },
+		"128-character set ID":      func(c *Config) { c.TokyoSetID = strings.Repeat("t", 128) },
+		"health check name symbols": func(c *Config) { c.SeoulHealthCheckName = "seoul active_1.:/=+-@" },
+		"Korean health check name":  func(c *Config) { c.TokyoHealthCheckName = "도쿄 대기" },
 	}
 	for name, change := range cases {
 		c := devConfig()
@@ -76,5 +81,35 @@ func TestValidateRefusesNamesTooLongForDNS(t *testing.T) {
 	err := c.Validate()
 	if err == nil || !strings.Contains(err.Error(), "hybrid-cloud:gslb.seoulRecord") || !strings.Contains(err.Error(), "253") {
 		t.Errorf("want seoulRecord too long, got %v", err)
+	}
+}
+
+// TestValidateRefusesNamesRoute53Refuses covers the health check names (a
+// Name tag) and the failover set IDs by Route 53's rules.
+func TestValidateRefusesNamesRoute53Refuses(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		change func(c *Config)
+		want   string
+	}{
+		{"no health check name", func(c *Config) { c.SeoulHealthCheckName = "" }, "hybrid-cloud:gslb.seoulHealthCheckName: is required"},
+		{"tag value with a quote", func(c *Config) { c.TokyoHealthCheckName = `pass"ive` }, `hybrid-cloud:gslb.tokyoHealthCheckName: "pass\"ive" is not allowed`},
+		{"tag value too long", func(c *Config) { c.SeoulHealthCheckName = strings.Repeat("a", 257) }, "hybrid-cloud:gslb.seoulHealthCheckName: is 257 characters long"},
+		{"reserved aws: prefix", func(c *Config) { c.SeoulHealthCheckName = "AWS:active" }, "hybrid-cloud:gslb.seoulHealthCheckName: \"AWS:active\" is not allowed (AWS reserves"},
+		{"no set ID", func(c *Config) { c.TokyoSetID = "" }, "hybrid-cloud:gslb.tokyoSetId: is required"},
+		{"set ID too long", func(c *Config) { c.SeoulSetID = strings.Repeat("s", 129) }, "hybrid-cloud:gslb.seoulSetId: is 129 characters long (Route 53 takes 1 to 128)"},
+		{"same set IDs", func(c *Config) { c.TokyoSetID = c.SeoulSetID }, `hybrid-cloud:gslb.tokyoSetId: "Seoul-Active" is also hybrid-cloud:gslb.seoulSetId`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c := devConfig()
+			tc.change(&c)
+			err := c.Validate()
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want it to mention %q", err, tc.want)
+			}
+		})
 	}
 }

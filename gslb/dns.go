@@ -7,16 +7,9 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// The note's names for the health checks and the failover records' set IDs.
-const (
-	PrimaryHealthCheckName   = "active"
-	SecondaryHealthCheckName = "passive"
-	PrimarySetID             = "Seoul-Active"
-	SecondarySetID           = "Tokyo-Active"
-	// simpleTTL is the simple record's TTL: a web node that goes away stays
-	// in resolvers' caches for at most this long.
-	simpleTTL = 60
-)
+// simpleTTL is the simple record's TTL: a web node that goes away stays in
+// resolvers' caches for at most this long.
+const simpleTTL = 60
 
 // zoneRef is the hosted zone and the provider that reaches Route 53 (a
 // global service, so any region's provider; the primary's is used).

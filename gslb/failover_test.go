@@ -44,7 +44,9 @@ func devConfig() Config {
 		ZoneName: "seojun.shop", SeoulRecord: "seoul", TokyoRecord: "tokyo", FailoverRecord: "gslb", SimpleRecord: "www",
 		SeoulAlbName: "seoul-alb", TokyoAlbName: "tokyo-alb",
 		SeoulTargetGroupName: "TG-Seoul", TokyoTargetGroupName: "TG-TOKYO", SecurityGroupName: "SG-ALB",
-		HealthCheck: HealthCheck{IntervalSeconds: 30, FailureThreshold: 1},
+		HealthCheck:          HealthCheck{IntervalSeconds: 30, FailureThreshold: 1},
+		SeoulHealthCheckName: "active", TokyoHealthCheckName: "passive",
+		SeoulSetID: "Seoul-Active", TokyoSetID: "Tokyo-Active",
 	}
 }
 
@@ -454,6 +456,27 @@ func TestRegionNamesAndFailoverRecordsAliasTheirALBs(t *testing.T) {
 	}
 	if a, b := mockengine.Text(must(t, e, albType, "gslb-seoul-alb").Outputs, "zoneId"), mockengine.Text(must(t, e, albType, "gslb-tokyo-alb").Outputs, "zoneId"); a == b {
 		t.Errorf("mock gives both regions' ALBs zone %s; the alias zone test could not tell them apart", a)
+	}
+}
+
+// TestNotesNamesComeFromConfig changes every name the note gives the health
+// checks and the failover records, and finds the new names on what is
+// registered: none of them is a constant.
+func TestNotesNamesComeFromConfig(t *testing.T) {
+	t.Parallel()
+	c := devConfig()
+	c.SeoulHealthCheckName, c.TokyoHealthCheckName = "seoul primary", "tokyo/standby"
+	c.SeoulSetID, c.TokyoSetID = "Seoul-Actice", "tokyo 2"
+	e, err := runFailover(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for role, w := range map[string]struct{ tag, setID string }{
+		"seoul": {c.SeoulHealthCheckName, c.SeoulSetID},
+		"tokyo": {c.TokyoHealthCheckName, c.TokyoSetID},
+	} {
+		check(t, must(t, e, healthType, "gslb-"+role+"-health"), want{"tags.Name": w.tag})
+		check(t, must(t, e, recordType, "gslb-"+role+"-failover"), want{"setIdentifier": w.setID})
 	}
 }
 

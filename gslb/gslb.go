@@ -112,14 +112,14 @@ func NewFailover(ctx *pulumi.Context, name string, args *FailoverArgs, opts ...p
 
 	active, primary, err := newSiteDNS(ctx, f, name, zone, c, args.Primary.HealthPath, dnsSite{
 		role: "seoul", fqdn: c.seoulFQDN(), alb: seoulALB,
-		checkName: PrimaryHealthCheckName, setID: PrimarySetID, failover: "PRIMARY",
+		checkName: c.SeoulHealthCheckName, setID: c.SeoulSetID, failover: "PRIMARY",
 	})
 	if err != nil {
 		return nil, fmt.Errorf("gslb %s: %w", name, err)
 	}
 	passive, _, err := newSiteDNS(ctx, f, name, zone, c, args.Secondary.HealthPath, dnsSite{
 		role: "tokyo", fqdn: c.tokyoFQDN(), alb: tokyoALB,
-		checkName: SecondaryHealthCheckName, setID: SecondarySetID, failover: "SECONDARY",
+		checkName: c.TokyoHealthCheckName, setID: c.TokyoSetID, failover: "SECONDARY",
 	})
 	if err != nil {
 		return nil, fmt.Errorf("gslb %s: %w", name, err)

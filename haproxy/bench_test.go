@@ -64,10 +64,12 @@ func BenchmarkFailover(b *testing.B) {
 			return noteConfig(servers, fmt.Sprintf("127.0.0.1:%d", port)), nil
 		}},
 		{"ours", false, func(servers []Server, port int) (string, error) {
-			return Render(servers, Options{BindAddress: "127.0.0.1", BindPort: port, LogTarget: "stderr"})
+			return Render(servers, with(noteOptions(), func(o *Options) { o.BindAddress, o.BindPort, o.LogTarget = "127.0.0.1", port, "stderr" }))
 		}},
 		{"ours-sticky", true, func(servers []Server, port int) (string, error) {
-			return Render(servers, Options{BindAddress: "127.0.0.1", BindPort: port, LogTarget: "stderr", StickyCookie: true})
+			return Render(servers, with(noteOptions(), func(o *Options) {
+				o.BindAddress, o.BindPort, o.LogTarget, o.StickyCookie = "127.0.0.1", port, "stderr", true
+			}))
 		}},
 	}
 	for _, c := range configs {

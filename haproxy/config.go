@@ -24,6 +24,16 @@ type Config struct {
 	AmiName      string `json:"amiName"`
 	// AdminCidr, if set, may reach the instances over SSH.
 	AdminCidr string `json:"adminCidr,omitempty"`
+	// FrontendName and BackendName are haproxy.cfg's proxy names (the note's
+	// http-in and backend_servers).
+	FrontendName string `json:"frontendName"`
+	BackendName  string `json:"backendName"`
+	// CookieName is the sticky cookie's name (the note's SVID), used when
+	// StickyCookie is on.
+	CookieName string `json:"cookieName"`
+	// ServerNames are the web nodes' server names in haproxy.cfg (the note's
+	// seoul, london, oregon, hongkong), one per hybrid-cloud:webNodes entry.
+	ServerNames ServerNames `json:"serverNames"`
 }
 
 // al2023ImageName is Amazon's naming of its standard (not minimal) AL2023
@@ -45,7 +55,36 @@ func ImageArch(image string) string {
 // plus "-" and the source image's 21-character ID.
 var amiNamePattern = regexp.MustCompile(`^[A-Za-z0-9()\[\] ./'@_-]{3,106}$`)
 
-// Validate checks the section.
+// ServerNames names each web node in the backend, keyed like
+// `hybrid-cloud:webNodes`. HAProxy logs and `show stat` use these names.
+type ServerNames struct {
+	Seoul    string `json:"seoul"`
+	London   string `json:"london"`
+	Oregon   string `json:"oregon"`
+	HongKong string `json:"hongkong"`
+}
+
+// InOrder is the names in the web nodes' order (Seoul, London, Oregon, Hong
+// Kong), the order in which main.go declares the nodes and HAProxy lists them.
+func (s ServerNames) InOrder() []string {
+	return []string{s.Seoul, s.London, s.Oregon, s.HongKong}
+}
+
+// renderOptions are the parts of haproxy.cfg that come from config; the
+// instances listen on port 80 as in the note (the ALB's target port).
+func (c Config) renderOptions() Options {
+	return Options{
+		FrontendName: c.FrontendName,
+		BackendName:  c.BackendName,
+		BindPort:     80,
+		StickyCookie: c.StickyCookie,
+		CookieName:   c.CookieName,
+	}
+}
+
+// Validate checks the section. Names follow HAProxy's rule for proxy and
+// server names (letters, digits, '-', '_', '.', ':'), so a name HAProxy
+// would refuse fails here, naming its key, not on the instance's first boot.
 func (c Config) Validate() error {
 	p := validate.Section("haproxy")
 	p.EC2Name("seoulName", c.SeoulName, "HA-seoul")
@@ -62,6 +101,36 @@ func (c Config) Validate() error {
 	}
 	if c.AdminCidr != "" {
 		p.AdminCIDR("adminCidr", c.AdminCidr)
+	}
+	const haproxyRule = "HAProxy takes letters, digits, '-', '_', '.' and ':'"
+	for _, n := range []struct{ field, value, example string }{
+		{"frontendName", c.FrontendName, "http-in"},
+		{"backendName", c.BackendName, "backend_servers"},
+	} {
+		if p.Required(n.field, n.value, "the proxy's name in haproxy.cfg, e.g. "+n.example) {
+			p.Match(n.field, n.value, namePattern, haproxyRule)
+		}
+	}
+	// HAProxy allows a frontend and a backend to share a name (section 4 of
+	// its configuration manual), so the two are not compared.
+	if p.Required("cookieName", c.CookieName, "the sticky cookie's name, e.g. SVID") {
+		p.Match("cookieName", c.CookieName, cookiePattern, "a cookie name: letters, digits and !#$%&'*+.^_`|~-")
+	}
+	seen := map[string]string{}
+	for _, n := range []struct{ field, value string }{
+		{"serverNames.seoul", c.ServerNames.Seoul}, {"serverNames.london", c.ServerNames.London},
+		{"serverNames.oregon", c.ServerNames.Oregon}, {"serverNames.hongkong", c.ServerNames.HongKong},
+	} {
+		if !p.Required(n.field, n.value, "the web node's server name in haproxy.cfg, e.g. seoul") ||
+			!p.Match(n.field, n.value, namePattern, haproxyRule) {
+			continue
+		}
+		// HAProxy refuses two servers of one backend with the same name.
+		if other, dup := seen[n.value]; dup {
+			p.Addf(n.field, "%q is also %s: HAProxy needs distinct server names in a backend", n.value, p.Key(other))
+			continue
+		}
+		seen[n.value] = n.field
 	}
 	return p.Err()
 }

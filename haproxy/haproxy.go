@@ -85,7 +85,8 @@ func NewPair(ctx *pulumi.Context, name string, args *PairArgs, opts ...pulumi.Re
 		return nil, fmt.Errorf("haproxy %s: %w", name, err)
 	}
 	c := args.Config
-	p.Config = renderConfig(args.Backends, Options{BindPort: 80, StickyCookie: c.StickyCookie})
+
+	p.Config = renderConfig(args.Backends, c.renderOptions())
 	userData := p.Config.ApplyT(UserData).(pulumi.StringOutput)
 	ports := backendPorts(args.Backends)
 

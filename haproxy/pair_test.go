@@ -31,7 +31,9 @@ const (
 func devHAProxyConfig() Config {
 	return Config{
 		SeoulName: "HA-seoul", TokyoName: "HA-tokyo", InstanceType: "t3.micro", Image: al2023,
-		AmiName: "MY-AMI",
+		AmiName:      "MY-AMI",
+		FrontendName: "http-in", BackendName: "backend_servers", CookieName: "SVID",
+		ServerNames: ServerNames{Seoul: "seoul", London: "london", Oregon: "oregon", HongKong: "hongkong"},
 	}
 }
 
@@ -295,9 +297,15 @@ func TestPairUserDataCarriesTheRenderedConfig(t *testing.T) {
 	for _, sticky := range []bool{false, true} {
 		c := devHAProxyConfig()
 		c.StickyCookie = sticky
+		if sticky {
+			// Every name in haproxy.cfg comes from config.
+			c.FrontendName, c.BackendName, c.CookieName = "fe:80", "web.nodes", "LB"
+		}
 		e := mustRunPair(t, c)
 		config, _ := e.Outputs()["config"].Value.(string)
-		want, err := Render([]Server{{"seoul", webNodeSeoul, 80}, {"london", webNodeLondon, 80}}, Options{BindPort: 80, StickyCookie: sticky})
+		want, err := Render([]Server{{"seoul", webNodeSeoul, 80}, {"london", webNodeLondon, 80}}, Options{
+			FrontendName: c.FrontendName, BackendName: c.BackendName, BindPort: 80, StickyCookie: sticky, CookieName: c.CookieName,
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -313,6 +321,14 @@ func TestPairUserDataCarriesTheRenderedConfig(t *testing.T) {
 			if err != nil || string(got) != wantScript {
 				t.Errorf("sticky=%v: %s user data (base64 %v) is not the rendered script:\n%s", sticky, name, err, got)
 			}
+		}
+		for _, line := range []string{"frontend " + c.FrontendName + "\n", "backend " + c.BackendName + "\n", "nbsrv(" + c.BackendName + ")"} {
+			if !strings.Contains(config, line) {
+				t.Errorf("sticky=%v: config lacks %q", sticky, line)
+			}
+		}
+		if sticky && !strings.Contains(config, "cookie LB insert") {
+			t.Errorf("the sticky cookie is not named from config:\n%s", config)
 		}
 		if e.Outputs()["healthPath"].Value != HealthPath || !strings.Contains(config, "monitor-uri "+HealthPath) {
 			t.Errorf("health path %v is not the config's monitor-uri", e.Outputs()["healthPath"].Value)
@@ -486,6 +502,19 @@ func TestPairBadArgsFailAndRegisterNothing(t *testing.T) {
 		{"ami name EC2 refuses", func(c *Config) { c.TokyoFromAmi, c.AmiName = true, "MY AMI!" }, []string{"hybrid-cloud:haproxy.amiName"}},
 		{"admin cidr", func(c *Config) { c.AdminCidr = "10.0.0.1/8" }, []string{"hybrid-cloud:haproxy.adminCidr"}},
 		{"no instance type", func(c *Config) { c.InstanceType = "" }, []string{"hybrid-cloud:haproxy.instanceType"}},
+		{"no proxy or cookie names", func(c *Config) { c.FrontendName, c.BackendName, c.CookieName = "", "", "" }, []string{
+			"hybrid-cloud:haproxy.frontendName: is required", "hybrid-cloud:haproxy.backendName: is required", "hybrid-cloud:haproxy.cookieName: is required",
+		}},
+		{"proxy names HAProxy refuses", func(c *Config) { c.FrontendName, c.BackendName = "http in", "backend/servers" }, []string{
+			`hybrid-cloud:haproxy.frontendName: "http in" is not allowed (HAProxy takes letters`, `hybrid-cloud:haproxy.backendName: "backend/servers" is not allowed`,
+		}},
+		{"cookie name with a semicolon", func(c *Config) { c.CookieName = "SV;ID" }, []string{`hybrid-cloud:haproxy.cookieName: "SV;ID" is not allowed`}},
+		{"server names", func(c *Config) { c.ServerNames.Oregon, c.ServerNames.HongKong = "", "hong kong" }, []string{
+			"hybrid-cloud:haproxy.serverNames.oregon: is required", `hybrid-cloud:haproxy.serverNames.hongkong: "hong kong" is not allowed`,
+		}},
+		{"same server name twice", func(c *Config) { c.ServerNames.London = "seoul" }, []string{
+			`hybrid-cloud:haproxy.serverNames.london: "seoul" is also hybrid-cloud:haproxy.serverNames.seoul`,
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -13,9 +13,6 @@ import (
 // Route 53 sees a site with no live back end as down.
 const HealthPath = "/healthz"
 
-// BackendName is the backend section's name; the health URI counts its servers.
-const BackendName = "web"
-
 // checkPath is what the health checks fetch from each web node (its index page).
 const checkPath = "/"
 
@@ -29,12 +26,18 @@ type Server struct {
 
 // Options are the parts of the config that are not the server list.
 type Options struct {
+	// FrontendName and BackendName are the proxies' names (the note's http-in
+	// and backend_servers); the health URI counts the backend's servers.
+	FrontendName string
+	BackendName  string
 	// BindAddress is the frontend's address; "" listens on every address.
 	BindAddress string
 	// BindPort is the frontend's port (80 on the instances).
 	BindPort int
-	// StickyCookie turns on the note's `cookie SVID insert indirect nocache maxlife 3m`.
+	// StickyCookie turns on the note's `cookie SVID insert indirect nocache
+	// maxlife 3m`, with CookieName for SVID.
 	StickyCookie bool
+	CookieName   string
 	// LogTarget is the global log target; "" means /dev/log (journald on AL2023).
 	LogTarget string
 	// StatsSocket, if set, is a Unix socket path for `show stat` (admin level).
@@ -50,8 +53,13 @@ const ServerNameRule = "letters, digits, '_', '.' and '-', starting with a lette
 func ValidServerName(name string) bool { return namePattern.MatchString(name) }
 
 var (
-	namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
-	hostPattern = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
+	// namePattern is HAProxy's rule for proxy and server names: "upper and
+	// lower case letters, digits, '-' (dash), '_' (underscore), '.' (dot)
+	// and ':' (colon)" (configuration.txt, section 4); names are case-sensitive.
+	namePattern = regexp.MustCompile(`^[A-Za-z0-9_.:-]+$`)
+	// cookiePattern is a cookie name as RFC 6265 allows it (an RFC 7230 token).
+	cookiePattern = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+	hostPattern   = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
 )
 
 // Render returns haproxy.cfg for servers. It is pure: the same input always
@@ -102,19 +110,19 @@ func Render(servers []Server, o Options) (string, error) {
 	w("    option redispatch 1")
 	w("    retry-on conn-failure empty-response junk-response response-timeout 0rtt-rejected 500 502 503 504")
 	w("")
-	w("frontend http-in")
+	w("frontend %s", o.FrontendName)
 	w("    bind %s", bind)
 	w("    # The ALB checks this URI; it fails (503) when no web node is in rotation.")
 	w("    monitor-uri %s", HealthPath)
-	w("    monitor fail if { nbsrv(%s) lt 1 }", BackendName)
+	w("    monitor fail if { nbsrv(%s) lt 1 }", o.BackendName)
 	w("    # Only safe methods are replayed after the request reached a node.")
 	w("    http-request disable-l7-retry unless METH_GET || METH_HEAD")
-	w("    default_backend %s", BackendName)
+	w("    default_backend %s", o.BackendName)
 	w("")
-	w("backend %s", BackendName)
+	w("backend %s", o.BackendName)
 	w("    balance roundrobin")
 	if o.StickyCookie {
-		w("    cookie SVID insert indirect nocache maxlife 3m")
+		w("    cookie %s insert indirect nocache maxlife 3m", o.CookieName)
 	}
 	w("    option httpchk")
 	w("    http-check send meth GET uri %s ver HTTP/1.1 hdr Host haproxy-check", checkPath)
@@ -141,7 +149,7 @@ func checkInput(servers []Server, o Options) error {
 	seen := map[string]bool{}
 	for i, s := range servers {
 		if !namePattern.MatchString(s.Name) {
-			errs = append(errs, fmt.Errorf("haproxy config: server %d: name %q: use letters, digits, '_', '.', '-'", i, s.Name))
+			errs = append(errs, fmt.Errorf("haproxy config: server %d: name %q: use letters, digits, '-', '_', '.', ':'", i, s.Name))
 		}
 		if seen[s.Name] {
 			errs = append(errs, fmt.Errorf("haproxy config: server name %q used twice", s.Name))
@@ -153,6 +161,14 @@ func checkInput(servers []Server, o Options) error {
 		if s.Port < 1 || s.Port > 65535 {
 			errs = append(errs, fmt.Errorf("haproxy config: server %s: port %d not in 1-65535", s.Name, s.Port))
 		}
+	}
+	for _, p := range []struct{ what, name string }{{"frontend", o.FrontendName}, {"backend", o.BackendName}} {
+		if !namePattern.MatchString(p.name) {
+			errs = append(errs, fmt.Errorf("haproxy config: %s name %q: use letters, digits, '-', '_', '.', ':'", p.what, p.name))
+		}
+	}
+	if o.StickyCookie && !cookiePattern.MatchString(o.CookieName) {
+		errs = append(errs, fmt.Errorf("haproxy config: cookie name %q is not an RFC 6265 cookie name", o.CookieName))
 	}
 	if o.BindAddress != "" {
 		if _, err := netip.ParseAddr(o.BindAddress); err != nil {

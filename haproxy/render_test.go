@@ -19,18 +19,32 @@ var noteServers = []Server{
 	{Name: "hongkong", Address: "47.242.248.113", Port: 80},
 }
 
+// noteNames are the note's proxy and cookie names, as Pulumi.dev.yaml sets them.
+func noteOptions() Options {
+	return Options{FrontendName: "http-in", BackendName: "backend_servers", CookieName: "SVID", BindPort: 80}
+}
+
+// with returns o changed by f, for table entries.
+func with(o Options, f func(*Options)) Options {
+	f(&o)
+	return o
+}
+
 // renderCases are every config variant the program or the benchmark renders.
 var renderCases = []struct {
 	name    string
 	servers []Server
 	opts    Options
 }{
-	{"instance.cfg", noteServers, Options{BindPort: 80}},
-	{"instance-sticky.cfg", noteServers, Options{BindPort: 80, StickyCookie: true}},
+	{"instance.cfg", noteServers, noteOptions()},
+	{"instance-sticky.cfg", noteServers, with(noteOptions(), func(o *Options) { o.StickyCookie = true })},
 	{"local.cfg", []Server{
 		{Name: "seoul", Address: "127.0.0.1", Port: 18081},
 		{Name: "london", Address: "localhost", Port: 18082},
-	}, Options{BindAddress: "127.0.0.1", BindPort: 18080, LogTarget: "stderr", StatsSocket: "/run/haproxy-test.sock"}},
+	}, with(noteOptions(), func(o *Options) {
+		o.FrontendName, o.BackendName = "local", "web.1:a"
+		o.BindAddress, o.BindPort, o.LogTarget, o.StatsSocket = "127.0.0.1", 18080, "stderr", "/run/haproxy-test.sock"
+	})},
 }
 
 func TestRenderGolden(t *testing.T) {
@@ -87,15 +101,18 @@ func TestHAProxyAcceptsEveryRenderedConfig(t *testing.T) {
 // look for, so a golden update cannot silently drop one.
 func TestRenderedConfigDoesWhatTheIssueAsks(t *testing.T) {
 	t.Parallel()
-	plain, err := Render(noteServers, Options{BindPort: 80})
+	plain, err := Render(noteServers, noteOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
-	sticky, err := Render(noteServers, Options{BindPort: 80, StickyCookie: true})
+	sticky, err := Render(noteServers, with(noteOptions(), func(o *Options) { o.StickyCookie = true }))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
+		"frontend http-in\n",
+		"default_backend backend_servers\n",
+		"backend backend_servers\n",
 		"bind *:80",
 		"balance roundrobin",
 		"server seoul 3.36.122.217:80",
@@ -111,7 +128,7 @@ func TestRenderedConfigDoesWhatTheIssueAsks(t *testing.T) {
 		"timeout connect ",
 		"timeout server ",
 		"monitor-uri " + HealthPath,
-		"monitor fail if { nbsrv(" + BackendName + ") lt 1 }",
+		"monitor fail if { nbsrv(backend_servers) lt 1 }",
 		"log /dev/log",
 		"option httplog",
 	} {
@@ -132,21 +149,26 @@ func TestRenderedConfigDoesWhatTheIssueAsks(t *testing.T) {
 func TestRenderRejectsBadInput(t *testing.T) {
 	t.Parallel()
 	ok := Server{Name: "seoul", Address: "192.0.2.1", Port: 80}
+	note := noteOptions()
 	cases := []struct {
 		name    string
 		servers []Server
 		opts    Options
 		want    string
 	}{
-		{"no servers", nil, Options{BindPort: 80}, "no back ends"},
-		{"name with space", []Server{{Name: "new york", Address: "192.0.2.1", Port: 80}}, Options{BindPort: 80}, `name "new york"`},
-		{"duplicate name", []Server{ok, ok}, Options{BindPort: 80}, `"seoul" used twice`},
-		{"empty address", []Server{{Name: "seoul", Port: 80}}, Options{BindPort: 80}, "neither an IP address nor a host name"},
-		{"address with port", []Server{{Name: "seoul", Address: "192.0.2.1:80", Port: 80}}, Options{BindPort: 80}, "neither an IP address"},
-		{"server port 0", []Server{{Name: "seoul", Address: "192.0.2.1"}}, Options{BindPort: 80}, "port 0 not in 1-65535"},
-		{"bind port", []Server{ok}, Options{BindPort: 70000}, "bind port 70000"},
-		{"bind address", []Server{ok}, Options{BindAddress: "any", BindPort: 80}, `bind address "any"`},
-		{"log target", []Server{ok}, Options{BindPort: 80, LogTarget: "/dev/log # x"}, "log target"},
+		{"no servers", nil, note, "no back ends"},
+		{"name with space", []Server{{Name: "new york", Address: "192.0.2.1", Port: 80}}, note, `name "new york"`},
+		{"duplicate name", []Server{ok, ok}, note, `"seoul" used twice`},
+		{"empty address", []Server{{Name: "seoul", Port: 80}}, note, "neither an IP address nor a host name"},
+		{"address with port", []Server{{Name: "seoul", Address: "192.0.2.1:80", Port: 80}}, note, "neither an IP address"},
+		{"server port 0", []Server{{Name: "seoul", Address: "192.0.2.1"}}, note, "port 0 not in 1-65535"},
+		{"bind port", []Server{ok}, with(note, func(o *Options) { o.BindPort = 70000 }), "bind port 70000"},
+		{"bind address", []Server{ok}, with(note, func(o *Options) { o.BindAddress = "any" }), `bind address "any"`},
+		{"log target", []Server{ok}, with(note, func(o *Options) { o.LogTarget = "/dev/log # x" }), "log target"},
+		{"frontend name", []Server{ok}, with(note, func(o *Options) { o.FrontendName = "http in" }), `frontend name "http in"`},
+		{"no backend name", []Server{ok}, with(note, func(o *Options) { o.BackendName = "" }), `backend name ""`},
+		{"cookie name", []Server{ok}, with(note, func(o *Options) { o.StickyCookie, o.CookieName = true, "SV;ID" }), `cookie name "SV;ID"`},
+		{"server name with a slash", []Server{{Name: "seoul/1", Address: "192.0.2.1", Port: 80}}, note, `name "seoul/1"`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -157,6 +179,32 @@ func TestRenderRejectsBadInput(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), c.want) {
 				t.Errorf("error %q does not mention %q", err, c.want)
+			}
+		})
+	}
+}
+
+// TestNamePatternIsHAProxysRule asks the real `haproxy -c` about names at the
+// edge of the rule config validation applies (namePattern): it must accept
+// exactly the frontend, backend and server names the pattern accepts, so
+// that a name either fails validation, naming its key, or works on the
+// instance.
+func TestNamePatternIsHAProxysRule(t *testing.T) {
+	t.Parallel()
+	haproxy := tooltest.Require(t, "haproxy", "haproxy")
+	for _, name := range []string{"http-in", "backend_servers", "web.1:a", "-a", ".a", ":a", "A", "a@b", "a/b", "a+b", "a=b", "a,b", "a!b", "ä"} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			cfg := "defaults\n    mode http\n    timeout client 5s\n    timeout server 5s\n    timeout connect 5s\n" +
+				"frontend " + name + "\n    bind 127.0.0.1:18080\n    default_backend " + name + "\n" +
+				"backend " + name + "\n    server " + name + " 127.0.0.1:18081\n"
+			path := filepath.Join(t.TempDir(), "haproxy.cfg")
+			if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			out, err := exec.Command(haproxy, "-c", "-f", path).CombinedOutput()
+			if accepted := err == nil; accepted != namePattern.MatchString(name) {
+				t.Errorf("haproxy -c accepted=%v, namePattern accepts=%v\n%s", accepted, namePattern.MatchString(name), out)
 			}
 		})
 	}

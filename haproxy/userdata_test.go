@@ -26,14 +26,14 @@ func instanceUserData(t *testing.T, o Options) (config, script string) {
 
 func TestUserDataGolden(t *testing.T) {
 	t.Parallel()
-	_, script := instanceUserData(t, Options{BindPort: 80})
+	_, script := instanceUserData(t, noteOptions())
 	golden.Assert(t, "userdata.sh", script)
 }
 
 func TestUserDataPassesShellcheck(t *testing.T) {
 	t.Parallel()
 	shellcheck := tooltest.Require(t, "shellcheck", "shellcheck")
-	for name, o := range map[string]Options{"plain": {BindPort: 80}, "sticky": {BindPort: 80, StickyCookie: true}} {
+	for name, o := range map[string]Options{"plain": noteOptions(), "sticky": with(noteOptions(), func(o *Options) { o.StickyCookie = true })} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			_, script := instanceUserData(t, o)
@@ -53,7 +53,7 @@ func TestUserDataPassesShellcheck(t *testing.T) {
 func TestUserDataWritesTheConfigVerbatim(t *testing.T) {
 	t.Parallel()
 	bash := tooltest.Require(t, "bash", "bash")
-	config, script := instanceUserData(t, Options{BindPort: 80, StickyCookie: true})
+	config, script := instanceUserData(t, with(noteOptions(), func(o *Options) { o.StickyCookie = true }))
 	start := strings.Index(script, "cat >")
 	end := strings.Index(script, "\n"+heredocEnd+"\n")
 	if start < 0 || end < 0 {

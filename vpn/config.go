@@ -1,6 +1,7 @@
 package vpn
 
 import (
+	"fmt"
 	"net/netip"
 	"regexp"
 
@@ -23,6 +24,9 @@ type Config struct {
 	OnPremCidr string `json:"onPremCidr"`
 	// OpenStack is where the on-prem static route goes.
 	OpenStack OpenStackConfig `json:"openstack"`
+	// ConnNames are the Libreswan conn names of AWS's tunnel 1 and tunnel 2
+	// (the note's Tunnel1 and Tunnel2), in that order.
+	ConnNames []string `json:"connNames"`
 	// Crypto overrides DefaultProfile field by field; leave it out for the
 	// modern default. It sets both AWS's tunnel options and Libreswan's.
 	Crypto Profile `json:"crypto"`
@@ -136,6 +140,7 @@ func (c Config) Validate(vpcCidr string) error {
 			p.HostAddress("openstack.gatewayIp", gw, onPrem, validate.Project+":vpn.onPremCidr")
 		}
 	}
+	c.checkConnNames(p)
 	c.Profile().check(p)
 	c.checkPSKs(p)
 	return p.Err()
@@ -146,6 +151,23 @@ func (c Config) Validate(vpcCidr string) error {
 // settings hold none (keyPair names an OpenStack key pair; the private key
 // never enters the stack).
 var CredentialFields = []string{"presharedKeys.tunnel1", "presharedKeys.tunnel2"}
+// checkConnNames applies ipsec.conf(5)'s rule for section names, and its
+// "only one section of a given type with a given name".
+func (c Config) checkConnNames(p *validate.Problems) {
+	const field = "connNames"
+	if len(c.ConnNames) != 2 {
+		p.Addf(field, "has %d names, want 2: the Libreswan conns of AWS's tunnel 1 and tunnel 2, e.g. [Tunnel1, Tunnel2]", len(c.ConnNames))
+		return
+	}
+	for i, name := range c.ConnNames {
+		if !ValidConnName(name) {
+			p.Addf(fmt.Sprintf("%s[%d]", field, i), "%q is not allowed (a Libreswan conn name must start with a letter and hold only letters, digits, '.', '_' and '-', e.g. Tunnel%d)", name, i+1)
+		}
+	}
+	if c.ConnNames[0] == c.ConnNames[1] {
+		p.Addf(field+"[1]", "%q is also connNames[0]: each tunnel needs its own conn", c.ConnNames[1])
+	}
+}
 
 // checkPSKs never prints a key, not even one AWS would refuse.
 //

@@ -24,15 +24,27 @@ type Gateway struct {
 	Tunnels [2]Tunnel
 }
 
-// Tunnel is one AWS tunnel: its outside (public) IP and its pre-shared key.
-// RenderConf does not read PSK.
+// Tunnel is one AWS tunnel: the Libreswan conn that carries it, its outside
+// (public) IP and its pre-shared key. RenderConf does not read PSK.
 type Tunnel struct {
+	// ConnName is the conn section's name (the note's Tunnel1, Tunnel2), from
+	// hybrid-cloud:vpn.connNames; operators type it in `ipsec auto --up`.
+	ConnName  string
 	OutsideIP string
 	PSK       string
 }
 
-// TunnelNames are the Libreswan conn names, in AWS's tunnel order.
-var TunnelNames = [2]string{"Tunnel1", "Tunnel2"}
+// connNamePattern is ipsec.conf(5)'s rule for a section name: "Names must
+// start with a letter and may contain only letters, digits, periods,
+// underscores, and hyphens". Libreswan 4.10's own parser is laxer (it takes
+// "a/b" or "%foo"), but a name outside the documented rule may break in the
+// next release or in a shell (`ipsec auto --up NAME`).
+var connNamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._-]*$`)
+
+// ValidConnName reports whether name is a conn name ipsec.conf(5) allows.
+func ValidConnName(name string) bool {
+	return connNamePattern.MatchString(name)
+}
 
 // pskPattern is AWS's rule for a tunnel pre-shared key.
 var pskPattern = regexp.MustCompile(`^[A-Za-z1-9._][A-Za-z0-9._]{7,63}$`)
@@ -63,14 +75,20 @@ func (g Gateway) check(needPSK bool) error {
 	cidr("local subnet", g.LocalSubnet)
 	cidr("remote subnet", g.RemoteSubnet)
 	for i, t := range g.Tunnels {
-		addr(TunnelNames[i]+" outside IP", t.OutsideIP)
+		if !ValidConnName(t.ConnName) {
+			errs = append(errs, fmt.Errorf("tunnel %d conn name %q: must start with a letter and hold only letters, digits, '.', '_' and '-'", i+1, t.ConnName))
+		}
+		addr(fmt.Sprintf("tunnel %d (%s) outside IP", i+1, t.ConnName), t.OutsideIP)
 		// Never print a key, not even a bad one.
 		if needPSK && !ValidPSK(t.PSK) {
-			errs = append(errs, fmt.Errorf("%s pre-shared key is not 8-64 characters of [A-Za-z0-9._] not starting with 0", TunnelNames[i]))
+			errs = append(errs, fmt.Errorf("tunnel %d (%s) pre-shared key is not 8-64 characters of [A-Za-z0-9._] not starting with 0", i+1, t.ConnName))
 		}
 	}
 	if g.Tunnels[0].OutsideIP == g.Tunnels[1].OutsideIP {
 		errs = append(errs, fmt.Errorf("both tunnels have outside IP %q", g.Tunnels[0].OutsideIP))
+	}
+	if g.Tunnels[0].ConnName == g.Tunnels[1].ConnName {
+		errs = append(errs, fmt.Errorf("both tunnels have conn name %q", g.Tunnels[0].ConnName))
 	}
 	return errors.Join(errs...)
 }
@@ -79,9 +97,10 @@ func (g Gateway) check(needPSK bool) error {
 //
 // The config is policy-based, active/standby: two policy-based tunnels with
 // identical subnets cannot both carry traffic (the second SA's kernel
-// policy would replace the first's). Tunnel1 starts (auto=start); Tunnel2 is
-// loaded but idle (auto=add), and AWS is told not to start either tunnel, so
-// the standby stays down until an operator swaps them. The file says so.
+// policy would replace the first's). Tunnel 1's conn starts (auto=start);
+// tunnel 2's is loaded but idle (auto=add), and AWS is told not to start
+// either tunnel, so the standby stays down until an operator swaps them. The
+// file says so.
 func RenderConf(p Profile, g Gateway) (string, error) {
 	if err := errors.Join(p.Validate(), g.check(false)); err != nil {
 		return "", fmt.Errorf("libreswan conf: %w", err)
@@ -99,8 +118,9 @@ func RenderConf(p Profile, g Gateway) (string, error) {
 	w("#")
 	w("# Policy-based, active/standby. Both tunnels carry %s <-> %s,", g.LocalSubnet, g.RemoteSubnet)
 	w("# and two policy-based tunnels with identical subnets cannot both carry traffic, so")
-	w("# Tunnel1 is active (auto=start) and Tunnel2 is the standby (auto=add).")
-	w("# To fail over: ipsec auto --down Tunnel1 && ipsec auto --up Tunnel2")
+	active, standby := g.Tunnels[0].ConnName, g.Tunnels[1].ConnName
+	w("# %s is active (auto=start) and %s is the standby (auto=add).", active, standby)
+	w("# To fail over: ipsec auto --down %s && ipsec auto --up %s", active, standby)
 	w("#")
 	w("# Profile: %s.", p.IKEVersion)
 	w("#   phase 1: %s / %s / DH %s / %d s", list(p.Phase1.Encryption), list(p.Phase1.Integrity), ints(p.Phase1.DHGroups), p.Phase1.LifetimeSeconds)
@@ -116,7 +136,7 @@ func RenderConf(p Profile, g Gateway) (string, error) {
 			auto = "add"
 		}
 		w("")
-		w("conn %s", TunnelNames[i])
+		w("conn %s", t.ConnName)
 		w("\tauthby=secret")
 		w("\tauto=%s", auto)
 		w("\tleft=%s", left)

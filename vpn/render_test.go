@@ -20,8 +20,8 @@ func placeholderGateway() Gateway {
 		LocalSubnet:  "192.168.0.0/20",
 		RemoteSubnet: "10.26.0.0/16",
 		Tunnels: [2]Tunnel{
-			{OutsideIP: "192.0.2.10", PSK: "PLACEHOLDER.tunnel1_psk"},
-			{OutsideIP: "198.51.100.20", PSK: "PLACEHOLDER.tunnel2_psk"},
+			{ConnName: "Tunnel1", OutsideIP: "192.0.2.10", PSK: "PLACEHOLDER.tunnel1_psk"},
+			{ConnName: "Tunnel2", OutsideIP: "198.51.100.20", PSK: "PLACEHOLDER.tunnel2_psk"},
 		},
 	}
 }
@@ -37,6 +37,15 @@ var profileCases = []struct {
 		Phase1:           Phase{Encryption: []string{"AES128", "AES256"}, Integrity: []string{"SHA2-384", "SHA2-512"}, DHGroups: []int{19, 21}, LifetimeSeconds: 14400},
 		Phase2:           Phase{Encryption: []string{"AES256"}, Integrity: []string{"SHA2-384"}, DHGroups: []int{20}, LifetimeSeconds: 1800},
 		DPDTimeoutAction: "clear", DPDTimeoutSeconds: 45,
+	})},
+	// The closest Libreswan 4.10 allows to the note's conns: IKEv1,
+	// aes128-sha1, 8h/1h, DPD 10/30 then restart; only its modp1024 (DH 2,
+	// refused) becomes modp2048 (DH 14). docs/lecture-note.md cites it.
+	{"note-closest", DefaultProfile().Merge(Profile{
+		IKEVersion:        "ikev1",
+		Phase1:            Phase{Encryption: []string{"AES128"}, Integrity: []string{"SHA1"}, DHGroups: []int{14}, LifetimeSeconds: 8 * 3600},
+		Phase2:            Phase{Encryption: []string{"AES128"}, Integrity: []string{"SHA1"}, DHGroups: []int{14}, LifetimeSeconds: 3600},
+		DPDTimeoutSeconds: 30, DPDDelaySeconds: 10, DPDTimeoutAction: "restart",
 	})},
 	{"ikev1-no-dpd", DefaultProfile().Merge(Profile{
 		IKEVersion:       "ikev1",
@@ -93,11 +102,11 @@ func TestRenderConfContent(t *testing.T) {
 			"retransmit-timeout": "30s", "dpdaction": "restart",
 		} {
 			if !strings.Contains(lines, "\n\t"+k+"="+v+"\n") {
-				t.Errorf("%s: missing %s=%s in:\n%s", TunnelNames[i], k, v, lines)
+				t.Errorf("tunnel %d: missing %s=%s in:\n%s", i+1, k, v, lines)
 			}
 		}
 		if strings.Contains(lines, "modp1024") || strings.Contains(lines, "sha1") || strings.Contains(lines, "dpdtimeout") {
-			t.Errorf("%s: deprecated or ignored setting in:\n%s", TunnelNames[i], lines)
+			t.Errorf("tunnel %d: deprecated or ignored setting in:\n%s", i+1, lines)
 		}
 	}
 	if !strings.Contains(conf, "active/standby") {
@@ -143,7 +152,10 @@ func TestRenderRefusesBadInput(t *testing.T) {
 		{"bad leftid", func(g *Gateway) { g.LeftID = "example.com" }, "leftid"},
 		{"same tunnels", func(g *Gateway) { g.Tunnels[1].OutsideIP = g.Tunnels[0].OutsideIP }, "both tunnels"},
 		{"bad subnet", func(g *Gateway) { g.RemoteSubnet = "10.26.0.1/16" }, "remote subnet"},
-		{"psk AWS refuses", func(g *Gateway) { g.Tunnels[1].PSK = "0leading-zero-and-dash" }, "Tunnel2 pre-shared key"},
+		{"psk AWS refuses", func(g *Gateway) { g.Tunnels[1].PSK = "0leading-zero-and-dash" }, "tunnel 2 (Tunnel2) pre-shared key"},
+		{"conn name with a space", func(g *Gateway) { g.Tunnels[0].ConnName = "Tunnel 1" }, `tunnel 1 conn name "Tunnel 1"`},
+		{"no conn name", func(g *Gateway) { g.Tunnels[1].ConnName = "" }, `tunnel 2 conn name ""`},
+		{"same conn names", func(g *Gateway) { g.Tunnels[1].ConnName = "Tunnel1" }, `both tunnels have conn name "Tunnel1"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -218,6 +230,59 @@ func TestLibreswanAcceptsRenderedConf(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestConnNamesReachLibreswan renders the conn names from config and asks
+// Libreswan's own parser (`ipsec addconn --listall`) which conns the file
+// defines: the configured names, in order, and nothing else. The note's
+// names, and others ipsec.conf(5) allows, must come back unchanged.
+func TestConnNamesReachLibreswan(t *testing.T) {
+	t.Parallel()
+	ipsec := tooltest.Require(t, "ipsec", "libreswan")
+	for _, names := range [][2]string{
+		{"Tunnel1", "Tunnel2"},
+		{"aws-tunnel.1", "aws_tunnel.2"},
+	} {
+		t.Run(names[0], func(t *testing.T) {
+			t.Parallel()
+			g := placeholderGateway()
+			g.Tunnels[0].ConnName, g.Tunnels[1].ConnName = names[0], names[1]
+			conf, err := RenderConf(DefaultProfile(), g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := listConns(t, ipsec, conf); got != names[0]+" "+names[1] {
+				t.Errorf("Libreswan reads conns %q, want %q", got, names[0]+" "+names[1])
+			}
+			if !strings.Contains(conf, "ipsec auto --down "+names[0]+" && ipsec auto --up "+names[1]) {
+				t.Errorf("the failover hint does not use the configured names:\n%s", conf)
+			}
+		})
+	}
+	// The check can fail: "%default" is not a conn at all for Libreswan,
+	// which is why config validation refuses a name that does not start
+	// with a letter.
+	conf, err := RenderConf(DefaultProfile(), placeholderGateway())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := listConns(t, ipsec, strings.Replace(conf, "conn Tunnel1\n", "conn %default\n", 1)); got != "Tunnel2" {
+		t.Errorf("with conn %%default, Libreswan reads conns %q, want only Tunnel2", got)
+	}
+}
+
+// listConns is the conns Libreswan's parser finds in conf, space-separated.
+func listConns(t *testing.T, ipsec, conf string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "ipsec.conf")
+	if err := os.WriteFile(path, []byte("config setup\n\tlogfile=/dev/null\n\n"+conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(ipsec, "addconn", "--config", path, "--listall").CombinedOutput()
+	if err != nil {
+		t.Fatalf("ipsec addconn --listall: %v\n%s", err, out)
+	}
+	return strings.Join(strings.Fields(string(out)), " ")
 }
 
 // TestLibreswanCheckCanFail proves the check above is not vacuous.

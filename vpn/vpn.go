@@ -288,7 +288,10 @@ func (s *SiteToSite) render(cfg Config, vpcCidr string, conn *ec2.VpnConnection)
 			LeftID:       cfg.CustomerGatewayIP,
 			LocalSubnet:  cfg.OnPremCidr,
 			RemoteSubnet: vpcCidr,
-			Tunnels:      [2]Tunnel{{OutsideIP: t1, PSK: k1}, {OutsideIP: t2, PSK: k2}},
+			Tunnels: [2]Tunnel{
+				{ConnName: cfg.ConnNames[0], OutsideIP: t1, PSK: k1},
+				{ConnName: cfg.ConnNames[1], OutsideIP: t2, PSK: k2},
+			},
 		}
 	}
 	s.LibreswanConf = pulumi.All(conn.Tunnel1Address, conn.Tunnel2Address).ApplyT(func(v []any) (string, error) {

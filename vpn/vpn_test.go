@@ -36,6 +36,7 @@ func noteConfig() Config {
 		ConnectionName:        "MY-VPN",
 		OnPremCidr:            "192.168.0.0/20",
 		OpenStack:             OpenStackConfig{RouterID: "8f2c1a3e-5b7d-4c9e-a1f0-2d3b4c5e6f70", GatewayIP: "192.168.0.10"},
+		ConnNames:             []string{"Tunnel1", "Tunnel2"},
 	}
 }
 
@@ -239,7 +240,7 @@ func TestTunnelOptionsAndConfComeFromOneProfile(t *testing.T) {
 			}
 			wantConf, err := RenderConf(fromAWS[0], Gateway{
 				LeftID: "123.142.252.25", LocalSubnet: "192.168.0.0/20", RemoteSubnet: vpcCidr,
-				Tunnels: [2]Tunnel{{OutsideIP: r.t1}, {OutsideIP: r.t2}},
+				Tunnels: [2]Tunnel{{ConnName: "Tunnel1", OutsideIP: r.t1}, {ConnName: "Tunnel2", OutsideIP: r.t2}},
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -418,6 +419,11 @@ func TestBadConfigFailsNamingTheKeyAndRegistersNothing(t *testing.T) {
 		{"DPD timeout", func(c *Config) { c.Crypto.DPDTimeoutSeconds = 10 }, "hybrid-cloud:vpn.crypto.dpdTimeoutSeconds"},
 		{"inside CIDR", func(c *Config) { c.Crypto.Tunnel1InsideCidr = "169.254.2.0/30" }, "hybrid-cloud:vpn.crypto.tunnel1InsideCidr: 169.254.2.0/30 is reserved"},
 		{"gateway outside on-prem", func(c *Config) { c.OpenStack.GatewayIP = "10.0.0.1" }, "hybrid-cloud:vpn.openstack.gatewayIp"},
+		{"no conn names", func(c *Config) { c.ConnNames = nil }, "hybrid-cloud:vpn.connNames: has 0 names, want 2"},
+		{"conn name with a slash", func(c *Config) { c.ConnNames[1] = "aws/2" }, `hybrid-cloud:vpn.connNames[1]: "aws/2" is not allowed`},
+		{"conn name starting with a digit", func(c *Config) { c.ConnNames[0] = "1st" }, `hybrid-cloud:vpn.connNames[0]: "1st" is not allowed`},
+		{"conn name %default", func(c *Config) { c.ConnNames[0] = "%default" }, `hybrid-cloud:vpn.connNames[0]: "%default" is not allowed`},
+		{"same conn name twice", func(c *Config) { c.ConnNames = []string{"aws", "aws"} }, `hybrid-cloud:vpn.connNames[1]: "aws" is also connNames[0]`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

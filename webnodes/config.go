@@ -110,10 +110,10 @@ func (c Config) Validate(r Regions) error {
 	for field, label := range map[string]string{
 		"seoul": c.Seoul.Label, "london": c.London.Label, "oregon": c.Oregon.Label, "hongkong": c.HongKong.Label,
 	} {
-		// HAProxy names its servers by label: two equal labels collide there.
+		// Labels key the webNodeIps output: two equal labels would collide there.
 		if other, dup := labels[strings.ToLower(label)]; dup && label != "" {
 			first, second := min(field, other), max(field, other)
-			p.Addf(second+".label", "%q is also %s's label (labels name HAProxy servers and must differ)", label, first)
+			p.Addf(second+".label", "%q is also %s's label (labels key the webNodeIps output and the dashboards, and must differ)", label, first)
 		}
 		labels[strings.ToLower(label)] = field
 	}

@@ -24,7 +24,7 @@ const (
 type Node struct {
 	pulumi.ResourceState
 
-	// Label is the node's name in HAProxy and in the page's <h1>.
+	// Label is the text of the page's <h1> and the node's key in the outputs.
 	Label string
 	// Region is where it runs (an AWS region, Azure location, ...).
 	Region string

@@ -46,12 +46,12 @@ frontend http-in
     bind *:80
     # The ALB checks this URI; it fails (503) when no web node is in rotation.
     monitor-uri /healthz
-    monitor fail if { nbsrv(web) lt 1 }
+    monitor fail if { nbsrv(backend_servers) lt 1 }
     # Only safe methods are replayed after the request reached a node.
     http-request disable-l7-retry unless METH_GET || METH_HEAD
-    default_backend web
+    default_backend backend_servers
 
-backend web
+backend backend_servers
     balance roundrobin
     option httpchk
     http-check send meth GET uri / ver HTTP/1.1 hdr Host haproxy-check

@@ -117,25 +117,7 @@ func (s *Stack) Validate() error {
 		s.WebNodes.Validate(webnodes.Regions{Gcp: s.Clouds.GcpRegion, Alicloud: s.Clouds.AlicloudRegion, Azure: s.Clouds.AzureLocation}),
 		s.HAProxy.Validate(),
 		s.GSLB.Validate(),
-		s.acrossSections(),
 	)
-}
-
-// acrossSections checks what one section's value must satisfy because
-// another section's component receives it.
-func (s *Stack) acrossSections() error {
-	p := validate.Section("webNodes")
-	// Each label names its node's server in haproxy.cfg: a label HAProxy
-	// refuses would fail there, after the web nodes exist.
-	for _, n := range []struct{ node, label string }{
-		{"seoul", s.WebNodes.Seoul.Label}, {"london", s.WebNodes.London.Label},
-		{"oregon", s.WebNodes.Oregon.Label}, {"hongkong", s.WebNodes.HongKong.Label},
-	} {
-		if n.label != "" && !haproxy.ValidServerName(n.label) {
-			p.Addf(n.node+".label", "%q is not allowed: it names the node's server in haproxy.cfg, which takes %s", n.label, haproxy.ServerNameRule)
-		}
-	}
-	return p.Err()
 }
 
 // readBool reads a required true/false key: a stack file must say which it
