@@ -151,6 +151,7 @@ func (c Config) Validate(vpcCidr string) error {
 // settings hold none (keyPair names an OpenStack key pair; the private key
 // never enters the stack).
 var CredentialFields = []string{"presharedKeys.tunnel1", "presharedKeys.tunnel2"}
+
 // checkConnNames applies ipsec.conf(5)'s rule for section names, and its
 // "only one section of a given type with a given name".
 func (c Config) checkConnNames(p *validate.Problems) {
