@@ -33,6 +33,9 @@ type SiteToSiteArgs struct {
 	// AWSProvider is the VPC's region; OpenStackProvider the on-prem cloud.
 	AWSProvider       pulumi.ProviderResource
 	OpenStackProvider pulumi.ProviderResource
+	// TunnelLogs, when set, sends both tunnels' logs to CloudWatch Logs
+	// (the stack always sets it; nil leaves logging off).
+	TunnelLogs *TunnelLogs
 }
 
 // SiteToSite is the VPN and what the on-prem gateway needs to join it.
@@ -53,6 +56,9 @@ type SiteToSite struct {
 	LibreswanConf    pulumi.StringOutput
 	LibreswanSecrets pulumi.StringOutput
 	Sysctl           pulumi.StringOutput
+	// TunnelLogGroupName is the CloudWatch Logs group of both tunnels' logs
+	// ("" without TunnelLogs).
+	TunnelLogGroupName pulumi.StringOutput
 }
 
 func (a *SiteToSiteArgs) validate() error {
@@ -69,7 +75,7 @@ func (a *SiteToSiteArgs) validate() error {
 	if _, err := netip.ParsePrefix(a.VpcCidr); err != nil {
 		errs = append(errs, fmt.Errorf("the VPC's CIDR %q is not a CIDR", a.VpcCidr))
 	}
-	errs = append(errs, a.Config.Validate(a.VpcCidr))
+	errs = append(errs, a.Config.Validate(a.VpcCidr), a.TunnelLogs.validate())
 	return errors.Join(errs...)
 }
 
@@ -129,6 +135,9 @@ func NewSiteToSite(ctx *pulumi.Context, name string, args *SiteToSiteArgs, opts 
 	if err := s.presharedKeys(ctx, name, cfg, connArgs); err != nil {
 		return nil, err
 	}
+	if err := s.newTunnelLogs(ctx, name, args.TunnelLogs, connArgs, aws); err != nil {
+		return nil, err
+	}
 	conn, err := ec2.NewVpnConnection(ctx, name+"-connection", connArgs, afterAttachment...)
 	if err != nil {
 		return nil, fmt.Errorf("vpn %s: connection: %w", name, err)
@@ -180,6 +189,7 @@ func NewSiteToSite(ctx *pulumi.Context, name string, args *SiteToSiteArgs, opts 
 		"libreswanConf":    s.LibreswanConf,
 		"libreswanSecrets": s.LibreswanSecrets,
 		"sysctl":           s.Sysctl,
+		"tunnelLogGroup":   s.TunnelLogGroupName,
 	}); err != nil {
 		return nil, fmt.Errorf("vpn %s: outputs: %w", name, err)
 	}
