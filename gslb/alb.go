@@ -46,6 +46,7 @@ type albArgs struct {
 // alb is what the DNS side needs of a load balancer.
 type alb struct {
 	lb    *lb.LoadBalancer
+	tg    *lb.TargetGroup
 	https *lb.Listener
 }
 
@@ -186,5 +187,5 @@ func newALB(ctx *pulumi.Context, parent pulumi.Resource, name string, a albArgs)
 	if err != nil {
 		return nil, fmt.Errorf("load balancer %s http listener: %w", a.albName, err)
 	}
-	return &alb{lb: balancer, https: https}, nil
+	return &alb{lb: balancer, tg: tg, https: https}, nil
 }

@@ -39,6 +39,7 @@ var (
 	vpcs            = map[string]string{"seoul": "vpc-my", "tokyo": "vpc-default"}
 	subnets         = map[string][]string{"seoul": {"subnet-2a", "subnet-2c"}, "tokyo": {"subnet-1a", "subnet-1c"}}
 	webIPs          = []string{"192.0.2.11", "198.51.100.12", "203.0.113.13", "192.0.2.14"}
+	webLabels       = []string{"SEOUL", "LONDON", "OREGON", "HONGKONG"}
 )
 
 // devConfig is the note's gslb section (Pulumi.dev.yaml).
@@ -47,13 +48,19 @@ func devConfig() Config {
 		ZoneName: "seojun.shop", SeoulRecord: "seoul", TokyoRecord: "tokyo", FailoverRecord: "gslb", SimpleRecord: "www",
 		SeoulAlbName: "seoul-alb", TokyoAlbName: "tokyo-alb",
 		SeoulTargetGroupName: "TG-Seoul", TokyoTargetGroupName: "TG-TOKYO", SecurityGroupName: "SG-ALB",
-		HealthCheck: HealthCheck{IntervalSeconds: 30, FailureThreshold: 1},
+		HealthCheck:         HealthCheck{IntervalSeconds: 30, FailureThreshold: 1},
+		SimpleRecordRouting: RoutingSimple,
 	}
 }
 
 // failoverProgram runs NewFailover with a Seoul and a Tokyo provider and
 // exports the Failover's fields as stack outputs.
 func failoverProgram(c Config) pulumi.RunFunc {
+	return failoverProgramWith(c, webLabels)
+}
+
+// failoverProgramWith is failoverProgram with the web nodes' labels given.
+func failoverProgramWith(c Config, labels []string) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
 		str := func(s string) pulumi.StringOutput { return mockengine.Resolved(ctx, s) }
 		site := func(role, region string) (Site, error) {
@@ -80,14 +87,24 @@ func failoverProgram(c Config) pulumi.RunFunc {
 		if err != nil {
 			return err
 		}
-		var ips []pulumi.StringOutput
-		for _, ip := range webIPs {
-			ips = append(ips, str(ip))
+		var nodes []WebNode
+		for i, ip := range webIPs {
+			nodes = append(nodes, WebNode{Label: labels[i], Address: str(ip), Port: 80})
 		}
-		f, err := NewFailover(ctx, "gslb", &FailoverArgs{Config: c, Primary: seoul, Secondary: tokyo, WebNodeIPs: ips})
+		f, err := NewFailover(ctx, "gslb", &FailoverArgs{Config: c, Primary: seoul, Secondary: tokyo, WebNodes: nodes})
 		if err != nil {
 			return err
 		}
+		// What the monitoring component reads, by key.
+		checks, sites := pulumi.StringMap{}, pulumi.StringMap{}
+		for _, h := range f.HealthChecks {
+			checks[h.Key] = pulumi.Sprintf("%s|%s|%s", h.Name, h.ID, h.Target)
+		}
+		for _, s := range f.Sites {
+			sites[s.Key] = pulumi.Sprintf("%s|%s|%s|%s|%s", s.Region, s.AlbName, s.AlbArnSuffix, s.TargetGroupName, s.TargetGroupArnSuffix)
+		}
+		ctx.Export("healthChecks", checks)
+		ctx.Export("sites", sites)
 		ctx.Export("seoulAlbDnsName", f.PrimaryAlbDNSName)
 		ctx.Export("tokyoAlbDnsName", f.SecondaryAlbDNSName)
 		ctx.Export("gslbFqdn", f.FQDN)
@@ -185,6 +202,10 @@ func TestEveryResourceIsInItsRegionUnderTheComponent(t *testing.T) {
 		{recordType, "gslb-simple", seoulRegion},
 		{healthType, "gslb-seoul-health", seoulRegion},
 		{healthType, "gslb-tokyo-health", seoulRegion},
+		{healthType, "gslb-web-seoul-health", seoulRegion},
+		{healthType, "gslb-web-london-health", seoulRegion},
+		{healthType, "gslb-web-oregon-health", seoulRegion},
+		{healthType, "gslb-web-hongkong-health", seoulRegion},
 	}
 	for _, tc := range cases {
 		r := e.Find(tc.typ, tc.name)
