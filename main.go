@@ -53,6 +53,7 @@ func program(ctx *pulumi.Context) error {
 		RouteTableIDs:     vpc.RouteTableIDs,
 		AWSProvider:       p.seoul,
 		OpenStackProvider: p.openstack,
+		TunnelLogs:        &vpn.TunnelLogs{RetentionDays: cfg.Monitoring.LogRetention()},
 	})
 	if err != nil {
 		return err
@@ -63,11 +64,11 @@ func program(ctx *pulumi.Context) error {
 		return err
 	}
 	backends := make([]haproxy.Backend, len(nodes))
-	nodeIPs := make([]pulumi.StringOutput, len(nodes))
+	wwwNodes := make([]gslb.WebNode, len(nodes))
 	nodeIPMap := pulumi.StringMap{}
 	for i, n := range nodes {
 		backends[i] = haproxy.Backend{Name: n.Label, Address: n.PublicIP, Port: n.Port}
-		nodeIPs[i] = n.PublicIP
+		wwwNodes[i] = gslb.WebNode{Label: n.Label, Address: n.PublicIP, Port: n.Port}
 		nodeIPMap[n.Label] = n.PublicIP
 	}
 
@@ -97,8 +98,12 @@ func program(ctx *pulumi.Context) error {
 			TargetInstanceID: pair.Tokyo.InstanceID, TargetSecurityGroupID: pair.Tokyo.SecurityGroupID,
 			HealthPath: pair.HealthPath,
 		},
-		WebNodeIPs: nodeIPs,
+		WebNodes: wwwNodes,
 	})
+	if err != nil {
+		return err
+	}
+	alarms, err := newMonitoring(ctx, cfg, p, site, failover)
 	if err != nil {
 		return err
 	}
@@ -125,6 +130,8 @@ func program(ctx *pulumi.Context) error {
 	ctx.Export("passiveHealthCheckId", failover.SecondaryHealthCheckID)
 	ctx.Export("certificateArns", failover.CertificateArns)
 	ctx.Export("failoverWorstCaseSeconds", pulumi.Int(failover.WorstCaseFailoverSeconds))
+	ctx.Export("dashboardUrl", alarms.DashboardURL)
+	ctx.Export("alarmTopicArns", alarms.TopicArns)
 	return nil
 }
 

@@ -37,6 +37,7 @@ func TestStackProvidersPointAtTheConfiguredRegions(t *testing.T) {
 	want := map[string]string{
 		"aws-ap-northeast-2":   "ap-northeast-2",
 		"aws-ap-northeast-1":   "ap-northeast-1",
+		"aws-us-east-1":        "us-east-1",
 		"azure-uksouth":        "uksouth",
 		"gcp-us-west1":         "us-west1",
 		"alicloud-cn-hongkong": "cn-hongkong",
@@ -148,6 +149,14 @@ func TestBadConfigFailsNamingTheKeyAndRegistersNothing(t *testing.T) {
 		}), []string{"hybrid-cloud:webNodes.seoul.instancetype", `did you mean "instanceType"`}},
 		{"public IP that is private", edit("hybrid-cloud:vpn", func(m map[string]any) { m["customerGatewayIp"] = "10.0.0.1" }),
 			[]string{"hybrid-cloud:vpn.customerGatewayIp", "not a public IPv4"}},
+		{"log retention CloudWatch refuses", edit("hybrid-cloud:monitoring", func(m map[string]any) { m["logRetentionDays"] = 45 }),
+			[]string{"hybrid-cloud:monitoring.logRetentionDays", "45", "1, 3, 5, 7, 14, 30, 60"}},
+		{"alert address without @", edit("hybrid-cloud:monitoring", func(m map[string]any) { m["alertEmails"] = []any{"ops.example.com"} }),
+			[]string{"hybrid-cloud:monitoring.alertEmails[0]", "email address"}},
+		{"unknown www routing", edit("hybrid-cloud:gslb", func(m map[string]any) { m["simpleRecordRouting"] = "weighted" }),
+			[]string{"hybrid-cloud:gslb.simpleRecordRouting", "simple, multivalue"}},
+		{"missing monitoring section", dev.Without("hybrid-cloud:monitoring"),
+			[]string{"hybrid-cloud:monitoring: is required"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -192,7 +201,7 @@ func TestProjectAndStackFilesAreValid(t *testing.T) {
 	if proj.Name != "hybrid-cloud" || proj.Runtime.Name() != "go" {
 		t.Errorf("project %s runtime %s, want hybrid-cloud / go", proj.Name, proj.Runtime.Name())
 	}
-	for _, key := range []string{"clouds", "network", "vpn", "webNodes", "haproxy", "gslb"} {
+	for _, key := range []string{"clouds", "network", "vpn", "webNodes", "haproxy", "gslb", "monitoring"} {
 		decl, ok := proj.Config[key]
 		if !ok {
 			t.Errorf("Pulumi.yaml does not declare %s", key)

@@ -15,6 +15,7 @@ import (
 	"github.com/hybridlab/hybrid-cloud/gslb"
 	"github.com/hybridlab/hybrid-cloud/haproxy"
 	"github.com/hybridlab/hybrid-cloud/internal/validate"
+	"github.com/hybridlab/hybrid-cloud/monitoring"
 	"github.com/hybridlab/hybrid-cloud/network"
 	"github.com/hybridlab/hybrid-cloud/vpn"
 	"github.com/hybridlab/hybrid-cloud/webnodes"
@@ -30,6 +31,8 @@ type Stack struct {
 	WebNodes webnodes.Config
 	HAProxy  haproxy.Config
 	GSLB     gslb.Config
+	// Monitoring is the alarms' recipients and the tunnel logs' retention.
+	Monitoring monitoring.Config
 }
 
 // Clouds is the `hybrid-cloud:clouds` config object: where each provider points.
@@ -83,6 +86,7 @@ func Load(ctx *pulumi.Context) (*Stack, error) {
 		readObject(cfg, "webNodes", &s.WebNodes),
 		readObject(cfg, "haproxy", &s.HAProxy),
 		readObject(cfg, "gslb", &s.GSLB),
+		readObject(cfg, "monitoring", &s.Monitoring),
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
@@ -102,6 +106,7 @@ func (s *Stack) Validate() error {
 		s.WebNodes.Validate(webnodes.Regions{Gcp: s.Clouds.GcpRegion, Alicloud: s.Clouds.AlicloudRegion}),
 		s.HAProxy.Validate(),
 		s.GSLB.Validate(),
+		s.Monitoring.Validate(),
 	)
 }
 
