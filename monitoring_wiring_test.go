@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -316,5 +317,60 @@ func TestMultivalueWWWTiesEachNodesAddressToItsOwnCheck(t *testing.T) {
 	}
 	if len(seen) != len(ips) || len(ips) != 4 {
 		t.Errorf("multivalue records for %v, want every node of %v", seen, nodes)
+	}
+}
+
+// TestRunbookHasALinePerAlarm keeps docs/monitoring.md, what on-call reads
+// when a mail arrives, in step with the alarms the dev stack declares.
+func TestRunbookHasALinePerAlarm(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("docs/monitoring.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := runStack(t, devConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	alarms := e.OfType(alarmType)
+	if len(alarms) == 0 {
+		t.Fatal("no alarms")
+	}
+	for _, a := range alarms {
+		row := "| `" + a.Str("name") + "` |"
+		if !strings.Contains(string(doc), row) {
+			t.Errorf("docs/monitoring.md has no runbook row %s", row)
+		}
+	}
+}
+
+// When Tokyo's place is taken by us-east-1, its provider also watches
+// Route 53: no third provider, no second topic in one region.
+func TestUsEast1AsARegionOfTheStackReusesItsProvider(t *testing.T) {
+	t.Parallel()
+	dev := devConfig(t)
+	clouds := dev.Object(t, "hybrid-cloud:clouds")
+	clouds["awsSecondaryRegion"] = "us-east-1"
+	clouds["awsSecondaryZones"] = []any{"us-east-1a", "us-east-1b"}
+	e, err := runStack(t, dev.Set("hybrid-cloud:clouds", clouds))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var awsProviders []string
+	for _, r := range e.Resources() {
+		if r.Type == "pulumi:providers:aws" {
+			awsProviders = append(awsProviders, r.Name)
+		}
+	}
+	if slices.Sort(awsProviders); !slices.Equal(awsProviders, []string{"aws-ap-northeast-2", "aws-us-east-1"}) {
+		t.Errorf("AWS providers %v, want Seoul's and us-east-1's only", awsProviders)
+	}
+	if n := len(e.OfType(topicType)); n != 2 {
+		t.Errorf("%d topics, want one per region (2)", n)
+	}
+	for _, a := range e.OfType(alarmType) {
+		if a.Text("namespace") == "AWS/Route53" && e.Region(a) != "us-east-1" {
+			t.Errorf("%s in %s", a.Name, e.Region(a))
+		}
 	}
 }
