@@ -208,6 +208,16 @@ func TestEveryConfigRule(t *testing.T) {
 		{"Hong Kong image as a regular expression", []edit{set("webNodes", "hongkong.imageName", `^aliyun_3_x64_20G_alibase_.*\.vhd$`)},
 			[]string{"hybrid-cloud:webNodes.hongkong.imageName", "no wildcards"}},
 
+		// --- monitoring, and the www record's routing.
+		{"log retention CloudWatch refuses", []edit{set("monitoring", "logRetentionDays", 45)},
+			[]string{"hybrid-cloud:monitoring.logRetentionDays", "45", "1, 3, 5, 7, 14, 30, 60"}},
+		{"alert address without @", []edit{set("monitoring", "alertEmails", []any{"ops.example.com"})},
+			[]string{"hybrid-cloud:monitoring.alertEmails[0]", "email address"}},
+		{"unknown www routing", []edit{set("gslb", "simpleRecordRouting", "weighted")},
+			[]string{"hybrid-cloud:gslb.simpleRecordRouting", "simple, multivalue"}},
+		{"missing monitoring section", []edit{set("monitoring", "", remove)},
+			[]string{"hybrid-cloud:monitoring: is required"}},
+
 		// --- protect: every stack file says whether its state is guarded.
 		{"protect missing", []edit{set("protect", "", remove)},
 			[]string{"hybrid-cloud:protect: is required in every stack file", "true or false"}},
@@ -254,7 +264,7 @@ func TestConfigRuleEditsKeepTheRestOfTheStack(t *testing.T) {
 	}
 }
 
-var index = regexp.MustCompile(`^(\w+)\[(\d+)\]$`)
+var indexed = regexp.MustCompile(`^(\w+)\[(\d+)\]$`)
 
 // apply returns cfg with the edits made.
 func apply(t *testing.T, cfg mockengine.Config, edits ...edit) mockengine.Config {
@@ -281,7 +291,7 @@ func apply(t *testing.T, cfg mockengine.Config, edits ...edit) mockengine.Config
 // setPath sets (or, with remove, deletes) the value at path inside obj.
 func setPath(obj map[string]any, path []string, value any) error {
 	key, i := path[0], -1
-	if m := index.FindStringSubmatch(key); m != nil {
+	if m := indexed.FindStringSubmatch(key); m != nil {
 		key, i = m[1], atoi(m[2])
 	}
 	last := len(path) == 1

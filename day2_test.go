@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -53,6 +54,7 @@ var protectedByTheSwitch = []string{
 	"aws:ec2/vpnConnection:VpnConnection vpn-connection",
 	"random:index/randomPassword:RandomPassword vpn-tunnel1-psk",
 	"random:index/randomPassword:RandomPassword vpn-tunnel2-psk",
+	"aws:cloudwatch/logGroup:LogGroup vpn-tunnel-logs",
 	"aws:ec2/eip:Eip seoul-eip",
 	"azure-native:resources:ResourceGroup london-rg",
 	"azure-native:network:PublicIPAddress london-ip",
@@ -67,9 +69,15 @@ var protectedByTheSwitch = []string{
 	recordType + " gslb-tokyo-alias",
 	recordType + " gslb-seoul-failover",
 	recordType + " gslb-tokyo-failover",
-	recordType + " gslb-simple",
 	"aws:route53/healthCheck:HealthCheck gslb-seoul-health",
 	"aws:route53/healthCheck:HealthCheck gslb-tokyo-health",
+	"aws:route53/healthCheck:HealthCheck gslb-web-seoul-health",
+	"aws:route53/healthCheck:HealthCheck gslb-web-london-health",
+	"aws:route53/healthCheck:HealthCheck gslb-web-oregon-health",
+	"aws:route53/healthCheck:HealthCheck gslb-web-hongkong-health",
+	"aws:sns/topic:Topic monitoring-topic-ap-northeast-2",
+	"aws:sns/topic:Topic monitoring-topic-ap-northeast-1",
+	"aws:sns/topic:Topic monitoring-topic-us-east-1",
 }
 
 // TestDayTwoChanges runs the dev stack twice, the second time with one thing
@@ -85,7 +93,7 @@ func TestDayTwoChanges(t *testing.T) {
 		return []string{updated(launchTemplateType, "haproxy-seoul-lt", inputs...), updated(launchTemplateType, "haproxy-tokyo-lt", inputs...)}
 	}
 	var protectFlips []string
-	for _, r := range protectedByTheSwitch {
+	for _, r := range append(slices.Clone(protectedByTheSwitch), wwwRecords["simple"]...) {
 		typ, name, _ := strings.Cut(r, " ")
 		protectFlips = append(protectFlips, mockengine.Change{Kind: mockengine.Update, Type: typ, Name: name, Options: []string{"protect"}}.String())
 	}
@@ -100,7 +108,9 @@ func TestDayTwoChanges(t *testing.T) {
 			// no instance, group, target group, ALB or failover record changes.
 			name:  "a web node's address changes",
 			world: func(e *mockengine.Engine) { e.MoveAddress("london-ip") },
-			want:  append(bothTemplates("userData"), updated(recordType, "gslb-simple", "records")),
+			want: append(bothTemplates("userData"), updated(recordType, "gslb-simple", "records"),
+				// The node's own health check follows it in place (UpdateHealthCheck).
+				updated("aws:route53/healthCheck:HealthCheck", "gslb-web-london-health", "ipAddress")),
 		},
 		{
 			name: "the sticky cookie is turned on",
@@ -120,6 +130,8 @@ func TestDayTwoChanges(t *testing.T) {
 				"create aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule haproxy-tokyo-egress-8080",
 				updated("gcp:compute/firewall:Firewall", "oregon-fw", "allows"),
 				updated("gcp:compute/instance:Instance", "oregon-instance", "metadata"),
+				updated("aws:route53/healthCheck:HealthCheck", "gslb-web-oregon-health", "port"),
+				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-health-web-oregon", "alarmDescription"),
 			),
 		},
 		{
@@ -178,11 +190,22 @@ func TestDayTwoChanges(t *testing.T) {
 	}
 }
 
+// wwwRecords are the www records of each routing: one simple record, or
+// one multivalue record per web node. All are protected like the others.
+var wwwRecords = map[string][]string{
+	"simple": {recordType + " gslb-simple"},
+	"multivalue": {
+		recordType + " gslb-www-seoul", recordType + " gslb-www-london",
+		recordType + " gslb-www-oregon", recordType + " gslb-www-hongkong",
+	},
+}
+
 // TestProtectSwitch: with protect on, exactly the stateful resources are
 // protected; with it off, none is (the lab can be destroyed).
 func TestProtectSwitch(t *testing.T) {
 	t.Parallel()
-	for stack, want := range map[string][]string{"dev": nil, "prod": protectedByTheSwitch} {
+	prod := append(slices.Clone(protectedByTheSwitch), wwwRecords["multivalue"]...)
+	for stack, want := range map[string][]string{"dev": nil, "prod": prod} {
 		e := mockengine.New("hybrid-cloud", stack)
 		if err := e.Run(program, stackConfig(t, stack)); err != nil {
 			t.Fatalf("%s: %v", stack, err)
@@ -203,25 +226,60 @@ func TestProtectSwitch(t *testing.T) {
 }
 
 // TestProdStackIsDevWithItsStateGuarded keeps the production example honest:
-// the same stack as dev, with only the settings a production stack changes.
+// the same stack as dev, field by field, but for what a production stack
+// changes: its state is protected, www skips dead nodes, and someone is paged.
 func TestProdStackIsDevWithItsStateGuarded(t *testing.T) {
 	t.Parallel()
-	dev, prod := stackConfig(t, "dev"), stackConfig(t, "prod")
-	differs := map[string]string{"hybrid-cloud:protect": "true"}
-	for key, v := range prod.Values {
-		if want, ok := differs[key]; ok {
+	dev, prod := flatConfig(t, stackConfig(t, "dev")), flatConfig(t, stackConfig(t, "prod"))
+	differs := map[string]string{
+		"hybrid-cloud:protect":                     "true",
+		"hybrid-cloud:gslb.simpleRecordRouting":    `"multivalue"`,
+		"hybrid-cloud:monitoring.alertEmails":      `["oncall@example.com"]`,
+		"hybrid-cloud:monitoring.logRetentionDays": "365",
+	}
+	for path, v := range prod {
+		if want, ok := differs[path]; ok {
 			if v != want {
-				t.Errorf("prod %s = %s, want %s", key, v, want)
+				t.Errorf("prod %s = %s, want %s", path, v, want)
 			}
 			continue
 		}
-		if dev.Values[key] != v {
-			t.Errorf("prod %s differs from dev:\n  dev:  %s\n  prod: %s", key, dev.Values[key], v)
+		if dev[path] != v {
+			t.Errorf("prod %s differs from dev:\n  dev:  %s\n  prod: %s", path, dev[path], v)
 		}
 	}
-	for key := range dev.Values {
-		if _, ok := prod.Values[key]; !ok {
-			t.Errorf("prod does not set %s", key)
+	for path := range dev {
+		if _, ok := prod[path]; !ok {
+			t.Errorf("prod does not set %s", path)
 		}
 	}
+}
+
+// flatConfig is a stack's config as "key.field.field" -> JSON of the value,
+// one entry per object field (lists whole).
+func flatConfig(t *testing.T, c mockengine.Config) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	var walk func(path string, v any)
+	walk = func(path string, v any) {
+		if m, ok := v.(map[string]any); ok {
+			for k, x := range m {
+				walk(path+"."+k, x)
+			}
+			return
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[path] = string(b)
+	}
+	for key, raw := range c.Values {
+		var v any
+		if err := json.Unmarshal([]byte(raw), &v); err != nil {
+			v = raw // a plain string value
+		}
+		walk(key, v)
+	}
+	return out
 }

@@ -100,6 +100,15 @@ func devValues(src string) (leaves map[string]devLeaf, lists map[string]string, 
 				walk(path+"."+n.Content[i].Value, n.Content[i], n.Content[i+1])
 			}
 		case yaml.SequenceNode:
+			if len(n.Content) == 0 {
+				// An empty list is one value, "[]", with its own comment.
+				comment := n.LineComment
+				if key != nil {
+					comment += key.LineComment
+				}
+				leaves[path] = devLeaf{value: "[]", comment: comment}
+				return
+			}
 			var all []string
 			for i, el := range n.Content {
 				walk(fmt.Sprintf("%s[%d]", path, i), nil, el)

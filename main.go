@@ -54,6 +54,7 @@ func program(ctx *pulumi.Context) error {
 		AWSProvider:       p.seoul,
 		OpenStackProvider: p.openstack,
 		Protect:           cfg.Protect,
+		TunnelLogs:        &vpn.TunnelLogs{RetentionDays: cfg.Monitoring.LogRetention()},
 	})
 	if err != nil {
 		return err
@@ -64,12 +65,12 @@ func program(ctx *pulumi.Context) error {
 		return err
 	}
 	backends := make([]haproxy.Backend, len(nodes))
-	nodeIPs := make([]pulumi.StringOutput, len(nodes))
+	wwwNodes := make([]gslb.WebNode, len(nodes))
 	nodeIPMap := pulumi.StringMap{}
 	serverNames := cfg.HAProxy.ServerNames.InOrder()
 	for i, n := range nodes {
 		backends[i] = haproxy.Backend{Name: serverNames[i], Address: n.PublicIP, Port: n.Port}
-		nodeIPs[i] = n.PublicIP
+		wwwNodes[i] = gslb.WebNode{Label: n.Label, Address: n.PublicIP, Port: n.Port}
 		nodeIPMap[n.Label] = n.PublicIP
 	}
 
@@ -87,8 +88,8 @@ func program(ctx *pulumi.Context) error {
 		Secondary: gslb.Site{
 			Region: c.AwsSecondaryRegion, Placement: tokyoNet, Provider: p.tokyo, HealthPath: haproxy.HealthPath,
 		},
-		WebNodeIPs: nodeIPs,
-		Protect:    cfg.Protect,
+		WebNodes: wwwNodes,
+		Protect:  cfg.Protect,
 	})
 	if err != nil {
 		return err
@@ -99,6 +100,10 @@ func program(ctx *pulumi.Context) error {
 		Seoul:    haproxySite(c.AwsPrimaryRegion, vpc.Public(), p.seoul, failover.PrimaryBackend),
 		Tokyo:    haproxySite(c.AwsSecondaryRegion, tokyoNet, p.tokyo, failover.SecondaryBackend),
 	})
+	if err != nil {
+		return err
+	}
+	alarms, err := newMonitoring(ctx, cfg, p, site, failover)
 	if err != nil {
 		return err
 	}
@@ -123,6 +128,8 @@ func program(ctx *pulumi.Context) error {
 	ctx.Export("passiveHealthCheckId", failover.SecondaryHealthCheckID)
 	ctx.Export("certificateArns", failover.CertificateArns)
 	ctx.Export("failoverWorstCaseSeconds", pulumi.Int(failover.WorstCaseFailoverSeconds))
+	ctx.Export("dashboardUrl", alarms.DashboardURL)
+	ctx.Export("alarmTopicArns", alarms.TopicArns)
 	return nil
 }
 

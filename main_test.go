@@ -37,6 +37,7 @@ func TestStackProvidersPointAtTheConfiguredRegions(t *testing.T) {
 	want := map[string]string{
 		"aws-ap-northeast-2":   "ap-northeast-2",
 		"aws-ap-northeast-1":   "ap-northeast-1",
+		"aws-us-east-1":        "us-east-1",
 		"azure-uksouth":        "uksouth",
 		"gcp-us-west1":         "us-west1",
 		"alicloud-cn-hongkong": "cn-hongkong",
@@ -141,7 +142,7 @@ func TestProjectAndStackFilesAreValid(t *testing.T) {
 	if proj.Name != "hybrid-cloud" || proj.Runtime.Name() != "go" {
 		t.Errorf("project %s runtime %s, want hybrid-cloud / go", proj.Name, proj.Runtime.Name())
 	}
-	for _, key := range []string{"clouds", "network", "vpn", "webNodes", "haproxy", "gslb"} {
+	for _, key := range []string{"clouds", "network", "vpn", "webNodes", "haproxy", "gslb", "monitoring"} {
 		decl, ok := proj.Config[key]
 		if !ok {
 			t.Errorf("Pulumi.yaml does not declare %s", key)

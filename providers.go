@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/hybridlab/hybrid-cloud/internal/stackconfig"
+	"github.com/hybridlab/hybrid-cloud/monitoring"
 	"github.com/pulumi/pulumi-alicloud/sdk/v3/go/alicloud"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	azurenative "github.com/pulumi/pulumi-azure-native-sdk/v2"
@@ -29,6 +30,9 @@ type providers struct {
 	gcp       *gcp.Provider
 	alicloud  *alicloud.Provider
 	openstack *openstack.Provider
+	// usEast1 watches Route 53's health check metrics, which exist only
+	// there; it is seoul or tokyo when either region is us-east-1.
+	usEast1 *aws.Provider
 }
 
 func newProviders(ctx *pulumi.Context, c stackconfig.Clouds) (*providers, error) {
@@ -52,6 +56,19 @@ func newProviders(ctx *pulumi.Context, c stackconfig.Clouds) (*providers, error)
 		DefaultTags: tags,
 	}); err != nil {
 		return nil, fmt.Errorf("provider aws %s: %w", c.AwsSecondaryRegion, err)
+	}
+	switch monitoring.Route53MetricsRegion {
+	case c.AwsPrimaryRegion:
+		p.usEast1 = p.seoul
+	case c.AwsSecondaryRegion:
+		p.usEast1 = p.tokyo
+	default:
+		if p.usEast1, err = aws.NewProvider(ctx, "aws-"+monitoring.Route53MetricsRegion, &aws.ProviderArgs{
+			Region:      pulumi.String(monitoring.Route53MetricsRegion),
+			DefaultTags: tags,
+		}); err != nil {
+			return nil, fmt.Errorf("provider aws %s: %w", monitoring.Route53MetricsRegion, err)
+		}
 	}
 	if p.azure, err = azurenative.NewProvider(ctx, "azure-"+c.AzureLocation, &azurenative.ProviderArgs{
 		Location: pulumi.String(c.AzureLocation),

@@ -18,6 +18,11 @@ type Config struct {
 	FailoverRecord string `json:"failoverRecord"`
 	// SimpleRecord holds the four web nodes' IPs (simple routing).
 	SimpleRecord string `json:"simpleRecord"`
+	// SimpleRecordRouting is how SimpleRecord answers: "simple" (the note's
+	// one record with every node, dead or alive; the default) or
+	// "multivalue" (one record per node, each answered only while that
+	// node's health check passes).
+	SimpleRecordRouting string `json:"simpleRecordRouting,omitempty"`
 	// ALB, target group and security group names (the note's).
 	SeoulAlbName         string      `json:"seoulAlbName"`
 	TokyoAlbName         string      `json:"tokyoAlbName"`
@@ -43,6 +48,20 @@ type HealthCheck struct {
 	IntervalSeconds int `json:"intervalSeconds"`
 	// FailureThreshold is 1 to 10 consecutive failures.
 	FailureThreshold int `json:"failureThreshold"`
+}
+
+// SimpleRecord routing policies.
+const (
+	RoutingSimple     = "simple"
+	RoutingMultivalue = "multivalue"
+)
+
+// simpleRouting is SimpleRecordRouting with its default applied.
+func (c Config) simpleRouting() string {
+	if c.SimpleRecordRouting == "" {
+		return RoutingSimple
+	}
+	return c.SimpleRecordRouting
 }
 
 // Fully qualified names of the records, "<record>.<zone>".
@@ -135,6 +154,7 @@ func (c Config) Validate() error {
 		p.Addf("healthCheck.intervalSeconds", "%d is not allowed (Route 53 takes 10 or 30)", c.HealthCheck.IntervalSeconds)
 	}
 	p.IntRange("healthCheck.failureThreshold", c.HealthCheck.FailureThreshold, 1, 10)
+	p.OneOf("simpleRecordRouting", c.simpleRouting(), RoutingSimple, RoutingMultivalue)
 	return p.Err()
 }
 

@@ -33,9 +33,10 @@ const (
 
 // Where the ALBs go, and the web nodes of the simple record.
 var (
-	vpcs    = map[string]string{"seoul": "vpc-my", "tokyo": "vpc-default"}
-	subnets = map[string][]string{"seoul": {"subnet-2a", "subnet-2c"}, "tokyo": {"subnet-1a", "subnet-1c"}}
-	webIPs  = []string{"192.0.2.11", "198.51.100.12", "203.0.113.13", "192.0.2.14"}
+	vpcs      = map[string]string{"seoul": "vpc-my", "tokyo": "vpc-default"}
+	subnets   = map[string][]string{"seoul": {"subnet-2a", "subnet-2c"}, "tokyo": {"subnet-1a", "subnet-1c"}}
+	webIPs    = []string{"192.0.2.11", "198.51.100.12", "203.0.113.13", "192.0.2.14"}
+	webLabels = []string{"SEOUL", "LONDON", "OREGON", "HONGKONG"}
 )
 
 // devConfig is the note's gslb section (Pulumi.dev.yaml).
@@ -47,18 +48,20 @@ func devConfig() Config {
 		HealthCheck:          HealthCheck{IntervalSeconds: 30, FailureThreshold: 1},
 		SeoulHealthCheckName: "active", TokyoHealthCheckName: "passive",
 		SeoulSetID: "Seoul-Active", TokyoSetID: "Tokyo-Active",
+		SimpleRecordRouting: RoutingSimple,
 	}
 }
 
 // failoverProgram runs NewFailover with a Seoul and a Tokyo provider and
 // exports the Failover's fields as stack outputs.
 func failoverProgram(c Config) pulumi.RunFunc {
-	return failoverProgramWith(c, false)
+	return failoverProgramWith(c, webLabels, false)
 }
 
-// failoverProgramWith is failoverProgram with the protect switch, and the
-// backends handed to the HAProxy tier exported as outputs.
-func failoverProgramWith(c Config, protect bool) pulumi.RunFunc {
+// failoverProgramWith is failoverProgram with the web nodes' labels and the
+// protect switch given; it also exports the backends handed to the HAProxy
+// tier and what the monitoring component reads.
+func failoverProgramWith(c Config, labels []string, protect bool) pulumi.RunFunc {
 	return func(ctx *pulumi.Context) error {
 		str := func(s string) pulumi.StringOutput { return mockengine.Resolved(ctx, s) }
 		site := func(role, region string) (Site, error) {
@@ -83,11 +86,11 @@ func failoverProgramWith(c Config, protect bool) pulumi.RunFunc {
 		if err != nil {
 			return err
 		}
-		var ips []pulumi.StringOutput
-		for _, ip := range webIPs {
-			ips = append(ips, str(ip))
+		var nodes []WebNode
+		for i, ip := range webIPs {
+			nodes = append(nodes, WebNode{Label: labels[i], Address: str(ip), Port: 80})
 		}
-		f, err := NewFailover(ctx, "gslb", &FailoverArgs{Config: c, Primary: seoul, Secondary: tokyo, WebNodeIPs: ips, Protect: protect})
+		f, err := NewFailover(ctx, "gslb", &FailoverArgs{Config: c, Primary: seoul, Secondary: tokyo, WebNodes: nodes, Protect: protect})
 		if err != nil {
 			return err
 		}
@@ -95,6 +98,16 @@ func failoverProgramWith(c Config, protect bool) pulumi.RunFunc {
 			ctx.Export(role+"TargetGroupArn", b.TargetGroupArn)
 			ctx.Export(role+"AlbSecurityGroupId", b.SecurityGroupID)
 		}
+		// What the monitoring component reads, by key.
+		checks, sites := pulumi.StringMap{}, pulumi.StringMap{}
+		for _, h := range f.HealthChecks {
+			checks[h.Key] = pulumi.Sprintf("%s|%s|%s", h.Name, h.ID, h.Target)
+		}
+		for _, s := range f.Sites {
+			sites[s.Key] = pulumi.Sprintf("%s|%s|%s|%s|%s", s.Region, s.AlbName, s.AlbArnSuffix, s.TargetGroupName, s.TargetGroupArnSuffix)
+		}
+		ctx.Export("healthChecks", checks)
+		ctx.Export("sites", sites)
 		ctx.Export("seoulAlbDnsName", f.PrimaryAlbDNSName)
 		ctx.Export("tokyoAlbDnsName", f.SecondaryAlbDNSName)
 		ctx.Export("gslbFqdn", f.FQDN)
@@ -186,6 +199,10 @@ func TestEveryResourceIsInItsRegionUnderTheComponent(t *testing.T) {
 		{recordType, "gslb-simple", seoulRegion},
 		{healthType, "gslb-seoul-health", seoulRegion},
 		{healthType, "gslb-tokyo-health", seoulRegion},
+		{healthType, "gslb-web-seoul-health", seoulRegion},
+		{healthType, "gslb-web-london-health", seoulRegion},
+		{healthType, "gslb-web-oregon-health", seoulRegion},
+		{healthType, "gslb-web-hongkong-health", seoulRegion},
 	}
 	for _, tc := range cases {
 		r := e.Find(tc.typ, tc.name)
@@ -590,7 +607,7 @@ func TestProtectGuardsCertificatesRecordsAndHealthChecks(t *testing.T) {
 	guarded := map[string]bool{certType: true, recordType: true, healthType: true}
 	for _, protect := range []bool{false, true} {
 		e := mockengine.New("hybrid-cloud", "dev")
-		if err := e.Run(failoverProgramWith(devConfig(), protect), mockengine.Config{}); err != nil {
+		if err := e.Run(failoverProgramWith(devConfig(), webLabels, protect), mockengine.Config{}); err != nil {
 			t.Fatalf("protect=%v: %v", protect, err)
 		}
 		counted := map[string]int{}
@@ -602,9 +619,10 @@ func TestProtectGuardsCertificatesRecordsAndHealthChecks(t *testing.T) {
 				counted[r.Type]++
 			}
 		}
-		// Two certificates; 3 validation + 2 alias + 2 failover + 1 simple records; 2 checks.
-		if protect && (counted[certType] != 2 || counted[recordType] != 8 || counted[healthType] != 2) {
-			t.Errorf("protected %v, want 2 certificates, 8 records, 2 health checks", counted)
+		// Two certificates; 3 validation + 2 alias + 2 failover + 1 simple
+		// records; the two sites' checks and the four web nodes'.
+		if protect && (counted[certType] != 2 || counted[recordType] != 8 || counted[healthType] != 6) {
+			t.Errorf("protected %v, want 2 certificates, 8 records, 6 health checks", counted)
 		}
 	}
 }

@@ -39,9 +39,10 @@ type FailoverArgs struct {
 	Config Config
 	// Primary is Seoul (seoul-alb, health check active); Secondary is Tokyo.
 	// Route 53 is global and is reached through the primary's provider.
-	Primary    Site
-	Secondary  Site
-	WebNodeIPs []pulumi.StringOutput
+	Primary   Site
+	Secondary Site
+	// WebNodes are the simple record's nodes; each also gets a health check.
+	WebNodes []WebNode
 	// Protect sets Protect on what holds state or an address others use:
 	// the certificates and every Route 53 record and health check.
 	Protect bool
@@ -65,6 +66,29 @@ type Failover struct {
 	// PrimaryBackend and SecondaryBackend are what each region's HAProxy
 	// tier serves behind.
 	PrimaryBackend, SecondaryBackend Backend
+
+	// Sites are the primary's and the secondary's load balancer, for the
+	// alarms and the dashboard.
+	Sites []SiteRef
+	// HealthChecks are every health check declared here: Seoul's (active),
+	// Tokyo's (passive), then one per web node in WebNodes' order.
+	HealthChecks []HealthCheckRef
+}
+
+// SiteRef is one region's load balancer and target group as CloudWatch
+// names them.
+type SiteRef struct {
+	// Key is seoul or tokyo.
+	Key    string
+	Region string
+	// The ARN suffixes are CloudWatch's LoadBalancer and TargetGroup dimensions.
+	AlbName              string
+	AlbArnSuffix         pulumi.StringOutput
+	TargetGroupName      string
+	TargetGroupArnSuffix pulumi.StringOutput
+	// OnNoHealthyTarget says what Route 53 has already done when the
+	// target group has no healthy target, for the alarm's text.
+	OnNoHealthyTarget string
 }
 
 // NewFailover declares, per region, an ACM certificate and an ALB in front of
@@ -124,7 +148,11 @@ func NewFailover(ctx *pulumi.Context, name string, args *FailoverArgs, opts ...p
 	if err != nil {
 		return nil, fmt.Errorf("gslb %s: %w", name, err)
 	}
-	simple, err := newSimpleRecord(ctx, f, name, zone, c.simpleFQDN(), args.WebNodeIPs)
+	nodeChecks, err := newWebNodeChecks(ctx, f, name, zone, c, args.WebNodes)
+	if err != nil {
+		return nil, fmt.Errorf("gslb %s: %w", name, err)
+	}
+	simpleFQDN, err := newWWW(ctx, f, name, zone, c, args.WebNodes, nodeChecks)
 	if err != nil {
 		return nil, fmt.Errorf("gslb %s: %w", name, err)
 	}
@@ -138,11 +166,41 @@ func NewFailover(ctx *pulumi.Context, name string, args *FailoverArgs, opts ...p
 	f.WorstCaseFailoverSeconds = WorstCaseFailover(c.HealthCheck).Total
 	f.PrimaryBackend = seoulALB.backend(f, name, "seoul")
 	f.SecondaryBackend = tokyoALB.backend(f, name, "tokyo")
+	// The failover records evaluate target health: an empty target group
+	// takes its region out of the answer without waiting for the checks.
+	f.Sites = []SiteRef{{
+		Key: "seoul", Region: args.Primary.Region,
+		AlbName: c.SeoulAlbName, AlbArnSuffix: seoulALB.lb.ArnSuffix,
+		TargetGroupName: c.SeoulTargetGroupName, TargetGroupArnSuffix: seoulALB.targetGroup.ArnSuffix,
+		OnNoHealthyTarget: fmt.Sprintf("%s evaluates target health, so Route 53 already answers with Tokyo (the SECONDARY)", c.failoverFQDN()),
+	}, {
+		Key: "tokyo", Region: args.Secondary.Region,
+		AlbName: c.TokyoAlbName, AlbArnSuffix: tokyoALB.lb.ArnSuffix,
+		TargetGroupName: c.TokyoTargetGroupName, TargetGroupArnSuffix: tokyoALB.targetGroup.ArnSuffix,
+		OnNoHealthyTarget: fmt.Sprintf("nothing changes for clients while Seoul is healthy, but %s has no SECONDARY left to fail over to", c.failoverFQDN()),
+	}}
+	f.HealthChecks = []HealthCheckRef{{
+		Key: "seoul", Name: c.SeoulHealthCheckName, Target: "https://" + c.seoulFQDN() + args.Primary.HealthPath,
+		OnFailure: fmt.Sprintf("%s (PRIMARY, %s) fails over: clients resolve Tokyo within %d s", c.failoverFQDN(), c.SeoulSetID, f.WorstCaseFailoverSeconds),
+		ID:        f.PrimaryHealthCheckID,
+	}, {
+		Key: "tokyo", Name: c.TokyoHealthCheckName, Target: "https://" + c.tokyoFQDN() + args.Secondary.HealthPath,
+		OnFailure: fmt.Sprintf("%s has no working SECONDARY (%s): should Seoul fail too, Route 53 keeps answering with Seoul", c.failoverFQDN(), c.TokyoSetID),
+		ID:        f.SecondaryHealthCheckID,
+	}}
+	for i, n := range args.WebNodes {
+		f.HealthChecks = append(f.HealthChecks, HealthCheckRef{
+			Key: "web-" + slug(n.Label), Name: webCheckName(n.Label),
+			Target:    fmt.Sprintf("web node %s: %s on its public address, port %d, path %s", n.Label, webCheckType, n.Port, webCheckPath),
+			OnFailure: c.webNodeOnFailure(n.Label),
+			ID:        nodeChecks[i].ID().ToStringOutput(),
+		})
+	}
 	if err := ctx.RegisterResourceOutputs(f, pulumi.Map{
 		"primaryAlbDnsName":        f.PrimaryAlbDNSName,
 		"secondaryAlbDnsName":      f.SecondaryAlbDNSName,
 		"fqdn":                     f.FQDN,
-		"simpleFqdn":               simple.Fqdn,
+		"simpleFqdn":               simpleFQDN,
 		"primaryHealthCheckId":     f.PrimaryHealthCheckID,
 		"secondaryHealthCheckId":   f.SecondaryHealthCheckID,
 		"certificateArns":          f.CertificateArns,

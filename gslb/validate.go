@@ -23,8 +23,24 @@ func (a *FailoverArgs) validate() error {
 	if a.Primary.Region != "" && a.Primary.Region == a.Secondary.Region {
 		errs = append(errs, fmt.Errorf("primary and secondary are both in %s; failover needs two regions", a.Primary.Region))
 	}
-	if len(a.WebNodeIPs) == 0 {
-		errs = append(errs, errors.New("no web node IPs for the simple record"))
+	if len(a.WebNodes) == 0 {
+		errs = append(errs, errors.New("no web nodes for the simple record"))
+	}
+	// Node labels name resources and set identifiers: two that differ only
+	// in case or punctuation would collide there.
+	slugs := map[string]string{}
+	for i, n := range a.WebNodes {
+		s := slug(n.Label)
+		switch other, dup := slugs[s]; {
+		case s == "":
+			errs = append(errs, fmt.Errorf("web node %d: label %q has no letter or digit", i, n.Label))
+		case dup:
+			errs = append(errs, fmt.Errorf("web nodes %q and %q would share the resource names %s", other, n.Label, s))
+		}
+		slugs[s] = n.Label
+		if n.Port < 1 || n.Port > 65535 {
+			errs = append(errs, fmt.Errorf("web node %q: port %d is not a TCP port", n.Label, n.Port))
+		}
 	}
 	return errors.Join(errs...)
 }

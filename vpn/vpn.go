@@ -37,6 +37,9 @@ type SiteToSiteArgs struct {
 	// gateway, the VPN gateway and its attachment, the connection (a new one
 	// has new tunnel addresses) and the generated pre-shared keys.
 	Protect bool
+	// TunnelLogs, when set, sends both tunnels' logs to CloudWatch Logs
+	// (the stack always sets it; nil leaves logging off).
+	TunnelLogs *TunnelLogs
 }
 
 // SiteToSite is the VPN and what the on-prem gateway needs to join it.
@@ -57,6 +60,9 @@ type SiteToSite struct {
 	LibreswanConf    pulumi.StringOutput
 	LibreswanSecrets pulumi.StringOutput
 	Sysctl           pulumi.StringOutput
+	// TunnelLogGroupName is the CloudWatch Logs group of both tunnels' logs
+	// ("" without TunnelLogs).
+	TunnelLogGroupName pulumi.StringOutput
 }
 
 func (a *SiteToSiteArgs) validate() error {
@@ -73,7 +79,7 @@ func (a *SiteToSiteArgs) validate() error {
 	if _, err := netip.ParsePrefix(a.VpcCidr); err != nil {
 		errs = append(errs, fmt.Errorf("the VPC's CIDR %q is not a CIDR", a.VpcCidr))
 	}
-	errs = append(errs, a.Config.Validate(a.VpcCidr))
+	errs = append(errs, a.Config.Validate(a.VpcCidr), a.TunnelLogs.validate())
 	return errors.Join(errs...)
 }
 
@@ -135,6 +141,10 @@ func NewSiteToSite(ctx *pulumi.Context, name string, args *SiteToSiteArgs, opts 
 	if err := s.presharedKeys(ctx, name, cfg, connArgs, guard); err != nil {
 		return nil, err
 	}
+	// The log group holds the tunnels' history: guarded like the connection.
+	if err := s.newTunnelLogs(ctx, name, args.TunnelLogs, connArgs, guarded); err != nil {
+		return nil, err
+	}
 	conn, err := ec2.NewVpnConnection(ctx, name+"-connection", connArgs, append(afterAttachment, guard)...)
 	if err != nil {
 		return nil, fmt.Errorf("vpn %s: connection: %w", name, err)
@@ -186,6 +196,7 @@ func NewSiteToSite(ctx *pulumi.Context, name string, args *SiteToSiteArgs, opts 
 		"libreswanConf":    s.LibreswanConf,
 		"libreswanSecrets": s.LibreswanSecrets,
 		"sysctl":           s.Sysctl,
+		"tunnelLogGroup":   s.TunnelLogGroupName,
 	}); err != nil {
 		return nil, fmt.Errorf("vpn %s: outputs: %w", name, err)
 	}

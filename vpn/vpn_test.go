@@ -53,6 +53,12 @@ type result struct {
 // exports its outputs so that the engine waits for every one of them.
 func run(t *testing.T, cfg Config) (*result, error) {
 	t.Helper()
+	return runWith(t, cfg, nil)
+}
+
+// runWith is run with the tunnel logs main.go asks for.
+func runWith(t *testing.T, cfg Config, logs *TunnelLogs) (*result, error) {
+	t.Helper()
 	res := &result{Engine: mockengine.New("hybrid-cloud", "dev")}
 	err := res.Run(func(ctx *pulumi.Context) error {
 		awsp, err := aws.NewProvider(ctx, "aws-"+seoul, &aws.ProviderArgs{Region: pulumi.String(seoul)})
@@ -73,6 +79,7 @@ func run(t *testing.T, cfg Config) (*result, error) {
 			},
 			AWSProvider:       awsp,
 			OpenStackProvider: osp,
+			TunnelLogs:        logs,
 		})
 		if err != nil {
 			return err
@@ -83,6 +90,7 @@ func run(t *testing.T, cfg Config) (*result, error) {
 		ctx.Export("t1", site.Tunnel1Address)
 		ctx.Export("t2", site.Tunnel2Address)
 		ctx.Export("gatewayIP", site.GatewayIP)
+		ctx.Export("logGroup", site.TunnelLogGroupName)
 		return nil
 	}, mockengine.Config{})
 	if err != nil {

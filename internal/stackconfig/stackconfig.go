@@ -15,6 +15,7 @@ import (
 	"github.com/hybridlab/hybrid-cloud/gslb"
 	"github.com/hybridlab/hybrid-cloud/haproxy"
 	"github.com/hybridlab/hybrid-cloud/internal/validate"
+	"github.com/hybridlab/hybrid-cloud/monitoring"
 	"github.com/hybridlab/hybrid-cloud/network"
 	"github.com/hybridlab/hybrid-cloud/vpn"
 	"github.com/hybridlab/hybrid-cloud/webnodes"
@@ -34,6 +35,8 @@ type Stack struct {
 	// holds state or an address others depend on, so that neither a mistaken
 	// change nor `pulumi destroy` can delete or replace it.
 	Protect bool
+	// Monitoring is the alarms' recipients and the tunnel logs' retention.
+	Monitoring monitoring.Config
 }
 
 // Clouds is the `hybrid-cloud:clouds` config object: where each provider points.
@@ -95,6 +98,7 @@ func Load(ctx *pulumi.Context) (*Stack, error) {
 		readObject(cfg, "haproxy", &s.HAProxy),
 		readObject(cfg, "gslb", &s.GSLB),
 		readBool(cfg, "protect", &s.Protect, "true guards the VPN, addresses, certificates and DNS against deletion and replacement; false lets `pulumi destroy` remove a lab"),
+		readObject(cfg, "monitoring", &s.Monitoring),
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
@@ -117,6 +121,7 @@ func (s *Stack) Validate() error {
 		s.WebNodes.Validate(webnodes.Regions{Gcp: s.Clouds.GcpRegion, Alicloud: s.Clouds.AlicloudRegion, Azure: s.Clouds.AzureLocation}),
 		s.HAProxy.Validate(),
 		s.GSLB.Validate(),
+		s.Monitoring.Validate(),
 	)
 }
 
