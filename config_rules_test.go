@@ -112,6 +112,12 @@ func TestEveryConfigRule(t *testing.T) {
 		{"misspelt field", []edit{set("vpn", "localCidr", "192.168.0.0/20")},
 			[]string{"hybrid-cloud:vpn", `unknown field "localCidr"`}},
 
+		// Libreswan rekeys the first Child SA with the IKE SA's group: AWS
+		// must take it in phase 2, or the tunnel drops an hour after go-live.
+		{"phase 2 DH groups without the rekey group", []edit{set("vpn", "crypto", map[string]any{
+			"phase1": map[string]any{"dhGroups": []any{20, 14}}, "phase2": map[string]any{"dhGroups": []any{14}},
+		})}, []string{"hybrid-cloud:vpn.crypto.phase2.dhGroups", "phase1.dhGroups' first group, 20"}},
+
 		// The note's names, by the receiving tool's rules.
 		{"Libreswan conn name with a space", []edit{set("vpn", "connNames", []any{"Tunnel 1", "Tunnel2"})},
 			[]string{"hybrid-cloud:vpn.connNames[0]", `"Tunnel 1" is not allowed`}},

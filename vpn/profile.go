@@ -182,6 +182,16 @@ func (p Profile) check(v *validate.Problems) {
 			}
 		}
 	}
+	// Libreswan 4.10 rekeys the Child SA made in IKE_AUTH offering only the
+	// IKE SA's DH group, which is phase 1's first (the group the gateway's
+	// IKE_SA_INIT proposes first). AWS refuses that rekey unless the group
+	// is also a phase 2 group, and the tunnel drops at its first rekey, an
+	// hour after it came up (docs/vpn.md, "Troubleshooting the tunnels").
+	if p.IKEVersion == "ikev2" && len(p.Phase1.DHGroups) > 0 && len(p.Phase2.DHGroups) > 0 &&
+		!slices.Contains(p.Phase2.DHGroups, p.Phase1.DHGroups[0]) {
+		v.Addf(k+"phase2.dhGroups", "%v does not hold phase1.dhGroups' first group, %d: Libreswan rekeys the first Child SA with the IKE SA's group, which AWS would refuse an hour after go-live (add %d, or put a group of phase2.dhGroups first in phase1.dhGroups)",
+			p.Phase2.DHGroups, p.Phase1.DHGroups[0], p.Phase1.DHGroups[0])
+	}
 	if p.IKEVersion == "ikev1" && len(p.Phase2.DHGroups) > 1 {
 		v.Addf(k+"phase2.dhGroups", "IKEv1 allows one PFS group in phase 2 (Libreswan refuses more in quick mode); got %d", len(p.Phase2.DHGroups))
 	}

@@ -40,6 +40,7 @@ func TestProfileValidateNamesTheKey(t *testing.T) {
 	}{
 		{"DH 2 (Libreswan refuses modp1024)", Profile{Phase1: Phase{DHGroups: []int{2}}}, "hybrid-cloud:vpn.crypto.phase1.dhGroups: group 2"},
 		{"DH 5 in phase 2", Profile{Phase2: Phase{DHGroups: []int{14, 5}}}, "hybrid-cloud:vpn.crypto.phase2.dhGroups: group 5"},
+		{"rekey group not in phase 2", Profile{Phase1: Phase{DHGroups: []int{19, 14}}, Phase2: Phase{DHGroups: []int{14, 20}}}, "hybrid-cloud:vpn.crypto.phase2.dhGroups: [14 20] does not hold phase1.dhGroups' first group, 19"},
 		{"DH 5 in phase 1 (AWS refuses)", Profile{Phase1: Phase{DHGroups: []int{5}}}, "hybrid-cloud:vpn.crypto.phase1.dhGroups: group 5"},
 		{"DH 24 (Libreswan lacks it)", Profile{Phase1: Phase{DHGroups: []int{24}}}, "hybrid-cloud:vpn.crypto.phase1.dhGroups: group 24"},
 		{"DH 31 (AWS lacks it)", Profile{Phase2: Phase{DHGroups: []int{31}}}, "hybrid-cloud:vpn.crypto.phase2.dhGroups: group 31"},
@@ -75,7 +76,7 @@ func TestProfileAcceptsAllowedChoices(t *testing.T) {
 	t.Parallel()
 	p := DefaultProfile().Merge(Profile{
 		Phase1:            Phase{Encryption: []string{"AES128-GCM-16"}, Integrity: []string{"SHA2-512"}, DHGroups: []int{15, 16, 17, 18, 21}, LifetimeSeconds: 3600},
-		Phase2:            Phase{DHGroups: []int{19}, LifetimeSeconds: 900},
+		Phase2:            Phase{DHGroups: []int{15, 19}, LifetimeSeconds: 900},
 		Tunnel1InsideCidr: "169.254.10.0/30",
 		Tunnel2InsideCidr: "169.254.10.4/30",
 	})

@@ -35,7 +35,7 @@ var profileCases = []struct {
 	{"default", DefaultProfile()},
 	{"cbc-sha384-ecp", DefaultProfile().Merge(Profile{
 		Phase1:           Phase{Encryption: []string{"AES128", "AES256"}, Integrity: []string{"SHA2-384", "SHA2-512"}, DHGroups: []int{19, 21}, LifetimeSeconds: 14400},
-		Phase2:           Phase{Encryption: []string{"AES256"}, Integrity: []string{"SHA2-384"}, DHGroups: []int{20}, LifetimeSeconds: 1800},
+		Phase2:           Phase{Encryption: []string{"AES256"}, Integrity: []string{"SHA2-384"}, DHGroups: []int{19, 20}, LifetimeSeconds: 1800},
 		DPDTimeoutAction: "clear", DPDTimeoutSeconds: 45,
 	})},
 	// The closest Libreswan 4.10 allows to the note's conns: IKEv1,

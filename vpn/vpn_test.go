@@ -221,7 +221,7 @@ func TestTunnelOptionsAndConfComeFromOneProfile(t *testing.T) {
 	custom := noteConfig()
 	custom.Crypto = Profile{
 		Phase1:            Phase{Encryption: []string{"AES128", "AES256"}, Integrity: []string{"SHA2-384"}, DHGroups: []int{19, 20}, LifetimeSeconds: 14400},
-		Phase2:            Phase{Encryption: []string{"AES128-GCM-16"}, DHGroups: []int{21}, LifetimeSeconds: 1800},
+		Phase2:            Phase{Encryption: []string{"AES128-GCM-16"}, DHGroups: []int{19, 21}, LifetimeSeconds: 1800},
 		DPDTimeoutSeconds: 40,
 		DPDTimeoutAction:  "clear",
 		Tunnel1InsideCidr: "169.254.100.0/30",
