@@ -23,7 +23,7 @@ func init() {
 	answerInvoke("aws:ec2/getAmi:getAmi", func(e *Engine, inv Invoke) (resource.PropertyMap, error) {
 		pattern := filterValue(inv.Args, "name")
 		exact := pattern != "" && !strings.ContainsAny(pattern, "*?")
-		name, err := e.pickImage(pattern, exact, inv.Args["mostRecent"])
+		name, err := e.pickImage(pattern, exact, globStamp, inv.Args["mostRecent"])
 		if err != nil {
 			return nil, fmt.Errorf("aws:ec2/getAmi: %w", err)
 		}
@@ -53,7 +53,7 @@ func init() {
 		if exact {
 			pattern = literal
 		}
-		name, err := e.pickImage(pattern, exact, inv.Args["mostRecent"])
+		name, err := e.pickImage(pattern, exact, regexStamp, inv.Args["mostRecent"])
 		if err != nil {
 			return nil, fmt.Errorf("alicloud:ecs/getImages: %w", err)
 		}
@@ -72,7 +72,7 @@ func init() {
 // pickImage answers a lookup from the mock catalog: an exact name is that
 // image; a pattern matches the older image and, once newer ones are
 // published, the newer one too, and then needs mostRecent to choose.
-func (e *Engine) pickImage(pattern string, exact bool, mostRecent resource.PropertyValue) (string, error) {
+func (e *Engine) pickImage(pattern string, exact bool, stamp func(pattern, date string) string, mostRecent resource.PropertyValue) (string, error) {
 	if pattern == "" {
 		return "", fmt.Errorf("no name to look up")
 	}
@@ -89,10 +89,16 @@ func (e *Engine) pickImage(pattern string, exact bool, mostRecent resource.Prope
 	return matches[len(matches)-1], nil
 }
 
-// stamp turns a pattern into the name of one image it matches.
-func stamp(pattern, date string) string {
-	r := strings.NewReplacer("*", date, "?", "0", ".*", date, `\.`, ".", "^", "", "$", "")
-	return r.Replace(pattern)
+// globStamp turns an EC2 name filter (* and ? wildcards) into the name of
+// one image it matches.
+func globStamp(pattern, date string) string {
+	return strings.NewReplacer("*", date, "?", "0").Replace(pattern)
+}
+
+// regexStamp does the same for a regular expression of the simple kind
+// image lookups use (anchors, \., .*).
+func regexStamp(pattern, date string) string {
+	return strings.NewReplacer(".*", date, `\.`, ".", "^", "", "$", "").Replace(pattern)
 }
 
 // literalRegex reports the one string an anchored regular expression
