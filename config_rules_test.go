@@ -165,8 +165,8 @@ func TestEveryConfigRule(t *testing.T) {
 		{"GCP instance name in capitals", []edit{set("webNodes", "oregon.name", "Oregon")},
 			[]string{"hybrid-cloud:webNodes.oregon.name", "lower-case letters"}},
 		// The Seoul node's name is also in its security group's description.
-		{"EC2 name with characters a security group description refuses", []edit{set("webNodes", "seoul.name", "Seoul <1>")},
-			[]string{"hybrid-cloud:webNodes.seoul.name", "security group's description"}},
+		{"EC2 name with characters an EC2 description refuses", []edit{set("webNodes", "seoul.name", "Seoul <1>")},
+			[]string{"hybrid-cloud:webNodes.seoul.name", "EC2 descriptions"}},
 		{"Azure reserved admin name", []edit{set("webNodes", "london.adminUsername", "admin")},
 			[]string{"hybrid-cloud:webNodes.london.adminUsername", "Azure reserves it"}},
 		{"Azure resource group ending with a dot", []edit{set("webNodes", "london.resourceGroup", "RG-TEST.")},
@@ -200,8 +200,8 @@ func TestEveryConfigRule(t *testing.T) {
 			[]string{"hybrid-cloud:haproxy.adminCidr", "multicast"}},
 		{"HAProxy type not of the form family.size", []edit{set("haproxy", "instanceType", "micro")},
 			[]string{"hybrid-cloud:haproxy.instanceType", "family.size"}},
-		{"HAProxy name a security group description refuses", []edit{set("haproxy", "tokyoName", "HA-東京")},
-			[]string{"hybrid-cloud:haproxy.tokyoName", "security group's description"}},
+		{"HAProxy name an EC2 description refuses", []edit{set("haproxy", "tokyoName", "HA-東京")},
+			[]string{"hybrid-cloud:haproxy.tokyoName", "EC2 descriptions"}},
 		{"AMI name EC2 refuses", []edit{set("haproxy", "tokyoFromAmi", true), set("haproxy", "amiName", "MY")},
 			[]string{"hybrid-cloud:haproxy.amiName", "3-106"}},
 		// Images are named exactly, so that a vendor's next image changes nothing.

@@ -165,7 +165,9 @@ func newGroup(ctx *pulumi.Context, parent pulumi.Resource, name string, a groupA
 // matching egress to this one); SSH from adminCidr when it is set.
 func newSecurityGroup(ctx *pulumi.Context, name string, a groupArgs, opts []pulumi.ResourceOption) (*ec2.SecurityGroup, error) {
 	sg, err := ec2.NewSecurityGroup(ctx, name+"-sg", &ec2.SecurityGroupArgs{
-		Description: pulumi.String(a.tag + ": HAProxy; port 80 from the ALB only"),
+		// A group's description cannot change without replacing the group,
+		// so it names no config value: renaming HA-seoul only retags.
+		Description: pulumi.String(sgDescription),
 		VpcId:       a.site.Placement.VpcID,
 		Tags:        pulumi.StringMap{"Name": pulumi.String(a.tag + "-sg")},
 	}, opts...)
@@ -222,6 +224,9 @@ func newSecurityGroup(ctx *pulumi.Context, name string, a groupArgs, opts []pulu
 	}
 	return sg, nil
 }
+
+// sgDescription is the instances' security group's description.
+const sgDescription = "HAProxy: port 80 from the ALB only; every rule is a resource of its own"
 
 // listenPort is HAProxy's frontend port, which the ALB forwards to.
 const listenPort = 80

@@ -167,10 +167,11 @@ func (p *Problems) ECSInstanceType(field, value string) bool {
 var ec2Text = regexp.MustCompile(`^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{1,128}$`)
 
 // EC2Name records a problem when a name that is a Name tag and also goes into
-// a security group's description has characters EC2 refuses there.
+// an EC2 description (a security group's, a launch template's) has
+// characters EC2 refuses there.
 func (p *Problems) EC2Name(field, value, example string) bool {
 	if !p.Required(field, value, "e.g. "+example) {
 		return false
 	}
-	return p.Match(field, value, ec2Text, "1-128 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* (the name is also in a security group's description, which EC2 limits to these)")
+	return p.Match(field, value, ec2Text, "1-128 letters, digits, spaces and ._-:/()#,@[]+=&;{}!$* (the name also goes into EC2 descriptions, which EC2 limits to these)")
 }
