@@ -67,7 +67,12 @@ func newALB(ctx *pulumi.Context, parent pulumi.Resource, name string, a albArgs)
 		Description: pulumi.String(a.securityGroup + ": HTTP/HTTPS from anywhere to " + a.albName),
 		VpcId:       a.site.Placement.VpcID,
 		Tags:        pulumi.StringMap{"Name": pulumi.String(a.securityGroup)},
-	}, opts...)
+	}, append(opts,
+		// EC2 cannot change a group's description, so a new one would replace
+		// the group, and with its fixed name the new group could not be
+		// created beside the old. The description is set once, at creation;
+		// after that the ALB's name in it is only a hint.
+		pulumi.IgnoreChanges([]string{"description"}))...)
 	if err != nil {
 		return nil, fmt.Errorf("security group %s: %w", a.securityGroup, err)
 	}

@@ -341,6 +341,10 @@ func TestLoadBalancersSitInTheirSubnetsBehindSGALB(t *testing.T) {
 	for _, role := range []string{"seoul", "tokyo"} {
 		sg := must(t, e, sgType, "gslb-"+role+"-sg")
 		check(t, sg, want{"name": "SG-ALB", "vpcId": vpcs[role], "tags.Name": "SG-ALB"})
+		// A new description would replace the group, which its fixed name forbids.
+		if !slices.Equal(sg.Options.IgnoreChanges, []string{"description"}) {
+			t.Errorf("%s ignoreChanges %v, want [description]", sg.Name, sg.Options.IgnoreChanges)
+		}
 		for _, port := range []string{"80", "443"} {
 			check(t, must(t, e, ingressType, "gslb-"+role+"-sg-in-"+port), want{
 				"securityGroupId": sg.ID, "ipProtocol": "tcp", "fromPort": port, "toPort": port, "cidrIpv4": "0.0.0.0/0",

@@ -170,7 +170,13 @@ func newSecurityGroup(ctx *pulumi.Context, name string, a groupArgs, opts []pulu
 		Description: pulumi.String(sgDescription),
 		VpcId:       a.site.Placement.VpcID,
 		Tags:        pulumi.StringMap{"Name": pulumi.String(a.tag + "-sg")},
-	}, opts...)
+	}, append(opts,
+		// Groups made before this description keep theirs: a new
+		// description would replace the group that the running instance
+		// is in (EC2 cannot change a description), and the ALB would
+		// lose its way to that instance until the new one is up. EC2 owns
+		// the field after creation.
+		pulumi.IgnoreChanges([]string{"description"}))...)
 	if err != nil {
 		return nil, fmt.Errorf("security group: %w", err)
 	}
@@ -205,7 +211,12 @@ func newSecurityGroup(ctx *pulumi.Context, name string, a groupArgs, opts []pulu
 		FromPort:                  pulumi.Int(listenPort),
 		ToPort:                    pulumi.Int(listenPort),
 		ReferencedSecurityGroupId: sg.ID(),
-	}, append(opts, pulumi.Aliases(a.site.EgressAliases))...)
+	}, append(opts, pulumi.Aliases(a.site.EgressAliases),
+		// Should HAProxy's group ever be replaced, a new rule to the new
+		// group is made beside this one, which keeps the ALB reaching the
+		// old instance until it is gone; an in-place change would cut it
+		// off before the new instance is up.
+		pulumi.ReplaceOnChanges([]string{"referencedSecurityGroupId"}))...)
 	if err != nil {
 		return nil, fmt.Errorf("ALB egress to HAProxy: %w", err)
 	}

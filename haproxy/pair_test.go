@@ -430,6 +430,14 @@ func TestPairMovedRulesKeepTheirIdentity(t *testing.T) {
 				t.Errorf("%s aliases %v, want %s", name, r.Options.Aliases, wantURN)
 			}
 		}
+		// The ALB's way in moves to a replaced group only beside the old way.
+		if out := e.Find(egressType, "haproxy-"+role+"-alb-egress"); !slices.Equal(out.Options.ReplaceOnChanges, []string{"referencedSecurityGroupId"}) {
+			t.Errorf("%s replaceOnChanges %v, want [referencedSecurityGroupId]", out.Name, out.Options.ReplaceOnChanges)
+		}
+		// A group the running instance is in is never replaced for its description.
+		if sg := e.Find(sgType, "haproxy-"+role+"-sg"); !slices.Equal(sg.Options.IgnoreChanges, []string{"description"}) {
+			t.Errorf("%s ignoreChanges %v, want [description]", sg.Name, sg.Options.IgnoreChanges)
+		}
 	}
 }
 
