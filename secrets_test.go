@@ -251,3 +251,53 @@ func TestCommittedStackFilesKeepCredentialsSecret(t *testing.T) {
 		t.Errorf("plain credentials of the mixed stack = %v, want [vpn.presharedKeys.tunnel2]", got)
 	}
 }
+
+// TestPlainTextPSKBesideASecretIsRefused: the engine marks the whole vpn
+// object secret when any field in it is, so it cannot tell a plain key
+// beside a secret one; the stack file can, and the program reads it.
+func TestPlainTextPSKBesideASecretIsRefused(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name, tunnel1, tunnel2 string
+		extra                  [2]string // a line of the stack file to replace
+		plain, secret          []string
+	}{
+		{name: "tunnel2 plain beside a secret tunnel1", tunnel1: "{secure: " + tunnel1Ciphertext + "}", tunnel2: "plain.text.key_two",
+			plain: []string{"tunnel2"}, secret: []string{"tunnel1"}},
+		{name: "both plain beside another secret field", tunnel1: "plain.text.key_one", tunnel2: "plain.text.key_two",
+			extra: [2]string{"    connectionName: MY-VPN\n", "    connectionName: {secure: " + tunnel2Ciphertext + "}\n"},
+			plain: []string{"tunnel1", "tunnel2"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := stackWithPSKs(t, tc.tunnel1, tc.tunnel2)
+			if tc.extra[0] != "" {
+				path := filepath.Join(dir, "Pulumi.psk.yaml")
+				b, err := os.ReadFile(path)
+				if err != nil || !bytes.Contains(b, []byte(tc.extra[0])) {
+					t.Fatalf("no line %q to replace (%v)", tc.extra[0], err)
+				}
+				if err := os.WriteFile(path, bytes.Replace(b, []byte(tc.extra[0]), []byte(tc.extra[1]), 1), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var stdout, stderr bytes.Buffer
+			if code := plan.Main(program, []string{"-stack", "psk", "-dir", dir}, &stdout, &stderr); code != 1 {
+				t.Fatalf("plan exited %d, want 1:\n%s", code, stderr.String())
+			}
+			for _, key := range tc.plain {
+				if !strings.Contains(stderr.String(), "hybrid-cloud:vpn.presharedKeys."+key+": is plain text") {
+					t.Errorf("%s is not named as plain text:\n%s", key, stderr.String())
+				}
+			}
+			for _, key := range tc.secret {
+				if strings.Contains(stderr.String(), "presharedKeys."+key+": is plain text") {
+					t.Errorf("the secret %s is called plain text", key)
+				}
+			}
+			if strings.Contains(stderr.String(), "plain.text.key") {
+				t.Error("the refusal prints a key")
+			}
+		})
+	}
+}

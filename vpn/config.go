@@ -42,6 +42,10 @@ type Config struct {
 	// secretness per top-level key only, so it cannot tell which field was
 	// the secret; see checkPSKs.
 	HoldsSecrets bool `json:"-"`
+	// SecureFields, when the stack file could be read, are this section's
+	// fields stored there as `secure:` values ("presharedKeys.tunnel1");
+	// nil when only HoldsSecrets is known.
+	SecureFields map[string]bool `json:"-"`
 }
 
 // GatewayVMConfig is the optional Libreswan VM. Off by default: the note
@@ -177,6 +181,15 @@ func (c Config) checkConnNames(p *validate.Problems) {
 // engine only says whether hybrid-cloud:vpn holds a secret somewhere, so a
 // stack with tunnel1 secret and tunnel2 plain passes here; the repository's
 // tests check the committed stack files field by field.
+// isSecret reports whether a field is a Pulumi secret: by the stack file
+// when it was read, else by the engine's word on the whole section.
+func (c Config) isSecret(field string) bool {
+	if c.SecureFields != nil {
+		return c.SecureFields[field]
+	}
+	return c.HoldsSecrets
+}
+
 func (c Config) checkPSKs(p *validate.Problems) {
 	k := c.PresharedKeys
 	if !p.OneOf("presharedKeys.source", c.pskSource(), PSKGenerated, PSKFromAWS, PSKFromConfig) {
@@ -188,7 +201,7 @@ func (c Config) checkPSKs(p *validate.Problems) {
 			p.Addf(t.field, "is set but presharedKeys.source is %q: set source to \"config\" to use it, or remove it", c.pskSource())
 		case c.pskSource() == PSKFromConfig && t.key == "":
 			p.Addf(t.field, "is required with source \"config\" (pulumi config set --secret --path 'vpn.%s' KEY)", t.field)
-		case c.pskSource() == PSKFromConfig && !c.HoldsSecrets:
+		case c.pskSource() == PSKFromConfig && !c.isSecret(t.field):
 			p.Addf(t.field, "is plain text in the stack's config (value not shown); a pre-shared key must be a Pulumi secret: "+
 				"pulumi config set --secret --path 'vpn.%s' KEY", t.field)
 		}

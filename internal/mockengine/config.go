@@ -20,11 +20,14 @@ import (
 type Config struct {
 	Values     map[string]string
 	SecretKeys []string
+	// Dir is the project's directory, which the program sees as its root
+	// directory (ctx.RootDirectory), as under the CLI; "" for none.
+	Dir string
 }
 
 // Set returns a copy of c with key set to value (JSON-encoded unless a string).
 func (c Config) Set(key string, value any) Config {
-	out := Config{Values: map[string]string{}, SecretKeys: slices.Clone(c.SecretKeys)}
+	out := Config{Values: map[string]string{}, SecretKeys: slices.Clone(c.SecretKeys), Dir: c.Dir}
 	for k, v := range c.Values {
 		out.Values[k] = v
 	}
@@ -58,8 +61,9 @@ type projectFile struct {
 // finds them: at the top level, inside objects and inside arrays. As the CLI
 // does, the program then gets the object with each secure value replaced
 // (here by a placeholder) and, in SecretKeys, every top-level key that holds
-// a secure value anywhere; the CLI says no more than that, so neither can
-// the program know which nested field was the secret.
+// a secure value anywhere. The CLI says no more than that; a program that
+// must know which field was the secret reads the stack file in its root
+// directory, which Run sets to dir as the CLI does.
 func LoadStackConfig(dir, stack string) (project string, cfg Config, err error) {
 	var proj projectFile
 	if err := readYAML(filepath.Join(dir, "Pulumi.yaml"), &proj); err != nil {
@@ -93,6 +97,7 @@ func LoadStackConfig(dir, stack string) (project string, cfg Config, err error) 
 		cfg.Values[k] = v
 	}
 	cfg.SecretKeys = secretKeys
+	cfg.Dir = dir
 	return proj.Name, cfg, nil
 }
 

@@ -127,6 +127,7 @@ func (e *Engine) Run(program pulumi.RunFunc, cfg Config) error {
 	withConfig := func(info *pulumi.RunInfo) {
 		info.Config = cfg.Values
 		info.ConfigSecretKeys = cfg.SecretKeys
+		info.RootDirectory = cfg.Dir
 	}
 	if err := pulumi.RunErr(body, pulumi.WithMocks(e.project, e.stack, e), withConfig); err != nil {
 		return err

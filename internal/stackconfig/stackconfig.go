@@ -103,9 +103,20 @@ func Load(ctx *pulumi.Context) (*Stack, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	// Credentials must be Pulumi secrets; the engine says which top-level
-	// keys hold one (see CredentialFields).
+	// Credentials must be Pulumi secrets (see CredentialFields). The stack
+	// file says which fields are; without one, the engine says which
+	// top-level keys hold a secret somewhere.
 	s.VPN.HoldsSecrets = ctx.IsConfigSecret(validate.Project + ":vpn")
+	secure, known, err := secureFields(ctx.RootDirectory(), ctx.Stack())
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if known {
+		s.VPN.SecureFields = secure["vpn"]
+		if s.VPN.SecureFields == nil {
+			s.VPN.SecureFields = map[string]bool{}
+		}
+	}
 	if err := s.Validate(); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
