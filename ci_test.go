@@ -205,6 +205,39 @@ func credentialProblems(files []ciFile) []string {
 	return problems
 }
 
+// cliVersionProblems checks that every pulumi/actions step installs the
+// Pulumi CLI of the SDK in go.mod, not whatever is newest on the day a job
+// that holds every credential runs.
+func cliVersionProblems(files []ciFile, version string) []string {
+	var problems []string
+	for _, f := range files {
+		jobs := get(f.root, "jobs")
+		if jobs == nil {
+			continue
+		}
+		for i := 0; i+1 < len(jobs.Content); i += 2 {
+			if pulumiCommand(jobs.Content[i+1]) != "" && !pulumiStepSays(jobs.Content[i+1], "pulumi-version", version) {
+				problems = append(problems, fmt.Sprintf("%s: job %s: pulumi/actions does not pin pulumi-version: %s (the SDK's version in go.mod)", f.path, jobs.Content[i].Value, version))
+			}
+		}
+	}
+	return problems
+}
+
+// sdkVersion is the Pulumi Go SDK's version in go.mod, without the v.
+func sdkVersion(t *testing.T) string {
+	t.Helper()
+	mod, err := os.ReadFile("go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`github\.com/pulumi/pulumi/sdk/v3 v(\S+)`).FindSubmatch(mod)
+	if m == nil {
+		t.Fatal("go.mod requires no github.com/pulumi/pulumi/sdk/v3")
+	}
+	return string(m[1])
+}
+
 // pulumiCommand is the command of the job's pulumi/actions step, if any.
 func pulumiCommand(job *yaml.Node) string {
 	for _, step := range stepsUsing(job, "pulumi/actions@") {
@@ -287,6 +320,7 @@ func TestCIPinsActionsAndKeepsDeployCredentialsFromPreviews(t *testing.T) {
 		actionDirs = append(actionDirs, "/"+filepath.Dir(a))
 	}
 	problems := append(unpinnedActions(files), credentialProblems(files)...)
+	problems = append(problems, cliVersionProblems(files, sdkVersion(t))...)
 	problems = append(problems, dependabotProblems(loadCIFile(t, ".github/dependabot.yml"), actionDirs)...)
 	sort.Strings(problems)
 	for _, p := range problems {
@@ -363,6 +397,12 @@ func TestCIChecksCatchMistakes(t *testing.T) {
 				t.Errorf("problems %q, want one mentioning %q", problems, tc.want)
 			}
 		})
+	}
+	if p := cliVersionProblems([]ciFile{parseCIFile(t, "x.yml", preview(""))}, "3.274.1"); len(p) != 1 {
+		t.Errorf("a pulumi/actions step without pulumi-version: problems %q, want one", p)
+	}
+	if p := cliVersionProblems([]ciFile{parseCIFile(t, "x.yml", strings.Replace(preview(""), "refresh: true", "refresh: true\n          pulumi-version: 3.274.1", 1))}, "3.274.1"); len(p) != 0 {
+		t.Errorf("a pinned CLI: problems %q, want none", p)
 	}
 	// The correct forms pass.
 	for _, ok := range []string{preview(""), up("    if: github.ref == 'refs/heads/main'\n", "    environment: dev\n")} {

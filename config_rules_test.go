@@ -74,6 +74,8 @@ func TestEveryConfigRule(t *testing.T) {
 		// --- vpn: what AWS refuses for the customer gateway, and the on-prem side.
 		{"on-prem CIDR with host bits", []edit{set("vpn", "onPremCidr", "192.168.1.0/20")},
 			[]string{"hybrid-cloud:vpn.onPremCidr", "host bits"}},
+		{"on-prem range that is public", []edit{set("vpn", "onPremCidr", "64.0.0.0/2")},
+			[]string{"hybrid-cloud:vpn.onPremCidr", "64.0.0.0/2 is not allowed", "RFC 1918"}},
 		{"on-prem range overlapping the VPC", []edit{set("vpn", "onPremCidr", "10.26.128.0/20")},
 			[]string{"hybrid-cloud:vpn.onPremCidr", "overlaps", "hybrid-cloud:network.vpcCidr"}},
 		{"customer gateway in a private range", []edit{set("vpn", "customerGatewayIp", "10.0.0.1")},
@@ -121,6 +123,9 @@ func TestEveryConfigRule(t *testing.T) {
 		// The note's names, by the receiving tool's rules.
 		{"Libreswan conn name with a space", []edit{set("vpn", "connNames", []any{"Tunnel 1", "Tunnel2"})},
 			[]string{"hybrid-cloud:vpn.connNames[0]", `"Tunnel 1" is not allowed`}},
+		// RFC 6265 allows '#' in a cookie name; haproxy.cfg reads it as a comment.
+		{"sticky cookie name with a #", []edit{set("haproxy", "cookieName", "SV#ID")},
+			[]string{"hybrid-cloud:haproxy.cookieName", "'#' as a comment"}},
 		{"HAProxy backend name with a space", []edit{set("haproxy", "backendName", "backend servers")},
 			[]string{"hybrid-cloud:haproxy.backendName", "HAProxy takes letters, digits"}},
 

@@ -70,7 +70,7 @@ func program(ctx *pulumi.Context) error {
 	serverNames := cfg.HAProxy.ServerNames.InOrder()
 	for i, n := range nodes {
 		backends[i] = haproxy.Backend{Name: serverNames[i], Address: n.PublicIP, Port: n.Port}
-		wwwNodes[i] = gslb.WebNode{Label: n.Label, Address: n.PublicIP, Port: n.Port}
+		wwwNodes[i] = gslb.WebNode{Key: n.Key, Label: n.Label, Address: n.PublicIP, Port: n.Port}
 		nodeIPMap[n.Label] = n.PublicIP
 	}
 

@@ -301,3 +301,31 @@ func TestPlainTextPSKBesideASecretIsRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestPlanMasksASecretUsedAsPlainText: a secure: value in a field that is no
+// credential (a secret connection name) still never shows in the plan.
+func TestPlanMasksASecretUsedAsPlainText(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for name, edit := range map[string]func([]byte) []byte{
+		"Pulumi.yaml": func(b []byte) []byte { return b },
+		"Pulumi.dev.yaml": func(b []byte) []byte {
+			return bytes.Replace(b, []byte("    connectionName: MY-VPN\n"), []byte("    connectionName: {secure: "+tunnel1Ciphertext+"}\n"), 1)
+		},
+	} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), edit(b), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := plan.Main(program, []string{"-stack", "dev", "-dir", dir}, &stdout, &stderr); code != 0 {
+		t.Fatalf("plan exited %d:\n%s", code, stderr.String())
+	}
+	if text := stdout.String(); strings.Contains(text, mockengine.SecretPlaceholderPrefix) || !strings.Contains(text, "tags.Name="+plan.Masked) {
+		t.Errorf("the secret connection name is not masked in the plan")
+	}
+}

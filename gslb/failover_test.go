@@ -37,6 +37,7 @@ var (
 	subnets   = map[string][]string{"seoul": {"subnet-2a", "subnet-2c"}, "tokyo": {"subnet-1a", "subnet-1c"}}
 	webIPs    = []string{"192.0.2.11", "198.51.100.12", "203.0.113.13", "192.0.2.14"}
 	webLabels = []string{"SEOUL", "LONDON", "OREGON", "HONGKONG"}
+	webKeys   = []string{"seoul", "london", "oregon", "hongkong"}
 )
 
 // devConfig is the note's gslb section (Pulumi.dev.yaml).
@@ -88,7 +89,7 @@ func failoverProgramWith(c Config, labels []string, protect bool) pulumi.RunFunc
 		}
 		var nodes []WebNode
 		for i, ip := range webIPs {
-			nodes = append(nodes, WebNode{Label: labels[i], Address: str(ip), Port: 80})
+			nodes = append(nodes, WebNode{Key: webKeys[i], Label: labels[i], Address: str(ip), Port: 80})
 		}
 		f, err := NewFailover(ctx, "gslb", &FailoverArgs{Config: c, Primary: seoul, Secondary: tokyo, WebNodes: nodes, Protect: protect})
 		if err != nil {

@@ -190,7 +190,7 @@ func NewFailover(ctx *pulumi.Context, name string, args *FailoverArgs, opts ...p
 	}}
 	for i, n := range args.WebNodes {
 		f.HealthChecks = append(f.HealthChecks, HealthCheckRef{
-			Key: "web-" + slug(n.Label), Name: webCheckName(n.Label),
+			Key: "web-" + n.Key, Name: webCheckName(n.Label),
 			Target:    fmt.Sprintf("web node %s: %s on its public address, port %d, path %s", n.Label, webCheckType, n.Port, webCheckPath),
 			OnFailure: c.webNodeOnFailure(n.Label),
 			ID:        nodeChecks[i].ID().ToStringOutput(),

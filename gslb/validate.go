@@ -3,6 +3,7 @@ package gslb
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -26,24 +27,29 @@ func (a *FailoverArgs) validate() error {
 	if len(a.WebNodes) == 0 {
 		errs = append(errs, errors.New("no web nodes for the simple record"))
 	}
-	// Node labels name resources and set identifiers: two that differ only
-	// in case or punctuation would collide there.
-	slugs := map[string]string{}
+	// Node keys name resources, labels set identifiers: neither may repeat.
+	keys, labels := map[string]bool{}, map[string]bool{}
 	for i, n := range a.WebNodes {
-		s := slug(n.Label)
-		switch other, dup := slugs[s]; {
-		case s == "":
-			errs = append(errs, fmt.Errorf("web node %d: label %q has no letter or digit", i, n.Label))
-		case dup:
-			errs = append(errs, fmt.Errorf("web nodes %q and %q would share the resource names %s", other, n.Label, s))
+		switch {
+		case !nodeKey.MatchString(n.Key):
+			errs = append(errs, fmt.Errorf("web node %d: key %q is not a lower-case name", i, n.Key))
+		case keys[n.Key]:
+			errs = append(errs, fmt.Errorf("web node key %q used twice", n.Key))
 		}
-		slugs[s] = n.Label
+		keys[n.Key] = true
+		if n.Label == "" || labels[n.Label] {
+			errs = append(errs, fmt.Errorf("web node %q: label %q is empty or used twice", n.Key, n.Label))
+		}
+		labels[n.Label] = true
 		if n.Port < 1 || n.Port > 65535 {
 			errs = append(errs, fmt.Errorf("web node %q: port %d is not a TCP port", n.Label, n.Port))
 		}
 	}
 	return errors.Join(errs...)
 }
+
+// nodeKey is a web node's key: a lower-case name, safe in resource names.
+var nodeKey = regexp.MustCompile(`^[a-z][a-z0-9-]{0,30}$`)
 
 func (s Site) validate(role string) error {
 	var errs []error

@@ -2,8 +2,6 @@ package gslb
 
 import (
 	"fmt"
-	"regexp"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -11,7 +9,13 @@ import (
 
 // WebNode is one web server behind the simple record.
 type WebNode struct {
-	// Label is the node's HAProxy server name and <h1> text (SEOUL, ...).
+	// Key names the node's resources here (seoul, london, ...): it never
+	// changes, so a new label updates the check's tag and the record's set
+	// identifier in place instead of replacing them (which a protected
+	// stack would refuse).
+	Key string
+	// Label is the node's <h1> text (SEOUL, ...): the check's Name tag and
+	// the multivalue record's set identifier.
 	Label   string
 	Address pulumi.StringOutput
 	Port    int
@@ -39,13 +43,6 @@ const (
 	webCheckPath = "/"
 )
 
-var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
-
-// slug is label as a resource-name part: SEOUL -> seoul, "New York" -> new-york.
-func slug(label string) string {
-	return strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(label), "-"), "-")
-}
-
 // webNodeOnFailure is what a failing web node check means for clients.
 func (c Config) webNodeOnFailure(label string) string {
 	if c.simpleRouting() == RoutingMultivalue {
@@ -64,7 +61,7 @@ func newWebNodeChecks(ctx *pulumi.Context, parent pulumi.Resource, name string, 
 	nodes []WebNode) ([]*route53.HealthCheck, error) {
 	checks := make([]*route53.HealthCheck, len(nodes))
 	for i, n := range nodes {
-		check, err := route53.NewHealthCheck(ctx, fmt.Sprintf("%s-web-%s-health", name, slug(n.Label)), &route53.HealthCheckArgs{
+		check, err := route53.NewHealthCheck(ctx, fmt.Sprintf("%s-web-%s-health", name, n.Key), &route53.HealthCheckArgs{
 			Type:             pulumi.String(webCheckType),
 			IpAddress:        n.Address,
 			Port:             pulumi.Int(n.Port),
@@ -101,7 +98,7 @@ func newWWW(ctx *pulumi.Context, parent pulumi.Resource, name string, zone zoneR
 	}
 	var out pulumi.StringOutput
 	for i, n := range nodes {
-		rec, err := route53.NewRecord(ctx, fmt.Sprintf("%s-www-%s", name, slug(n.Label)), &route53.RecordArgs{
+		rec, err := route53.NewRecord(ctx, fmt.Sprintf("%s-www-%s", name, n.Key), &route53.RecordArgs{
 			ZoneId:                        zone.id,
 			Name:                          pulumi.String(fqdn),
 			Type:                          pulumi.String("A"),

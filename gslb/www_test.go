@@ -180,10 +180,10 @@ func TestBadRoutingOrLabelsFailBeforeAnythingIsRegistered(t *testing.T) {
 			[]string{"hybrid-cloud:gslb.simpleRecordRouting", `"weighted"`, "simple, multivalue"}},
 		{"routing in capitals", func(c *Config) { c.SimpleRecordRouting = "Multivalue" }, webLabels,
 			[]string{"hybrid-cloud:gslb.simpleRecordRouting"}},
-		{"labels that share a resource name", func(c *Config) {}, []string{"NEW YORK", "new-york", "OREGON", "HONGKONG"},
-			[]string{`"NEW YORK"`, `"new-york"`, "new-york"}},
-		{"label without a letter", func(c *Config) {}, []string{"SEOUL", "...", "OREGON", "HONGKONG"},
-			[]string{`"..."`, "no letter or digit"}},
+		{"a label used twice", func(c *Config) {}, []string{"SEOUL", "SEOUL", "OREGON", "HONGKONG"},
+			[]string{`label "SEOUL" is empty or used twice`}},
+		{"an empty label", func(c *Config) {}, []string{"SEOUL", "", "OREGON", "HONGKONG"},
+			[]string{`label "" is empty or used twice`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -195,5 +195,31 @@ func TestBadRoutingOrLabelsFailBeforeAnythingIsRegistered(t *testing.T) {
 			mockengine.AssertErrorMentions(t, err, tc.want...)
 			e.AssertOnlyProviders(t)
 		})
+	}
+}
+
+// TestANewLabelReplacesNothing: the node checks and multivalue records are
+// named by the node's key, so a new label updates their tag and set
+// identifier in place; a replacement would be refused on a protected stack.
+func TestANewLabelReplacesNothing(t *testing.T) {
+	t.Parallel()
+	c := devConfig()
+	c.SimpleRecordRouting = RoutingMultivalue
+	runs := [2]*mockengine.Engine{mockengine.New("hybrid-cloud", "dev"), mockengine.New("hybrid-cloud", "dev")}
+	for i, labels := range [][]string{webLabels, {"SEOUL", "LONDRES", "OREGON", "HONGKONG"}} {
+		if err := runs[i].Run(failoverProgramWith(c, labels, true), mockengine.Config{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	for _, ch := range mockengine.Diff(runs[0], runs[1]) {
+		got = append(got, ch.String())
+	}
+	want := []string{
+		"update aws:route53/healthCheck:HealthCheck gslb-web-london-health inputs[tags]",
+		"update aws:route53/record:Record gslb-www-london inputs[setIdentifier]",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("a new label changes\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
 	}
 }

@@ -114,7 +114,7 @@ func (c Config) Validate() error {
 	// HAProxy allows a frontend and a backend to share a name (section 4 of
 	// its configuration manual), so the two are not compared.
 	if p.Required("cookieName", c.CookieName, "the sticky cookie's name, e.g. SVID") {
-		p.Match("cookieName", c.CookieName, cookiePattern, "a cookie name: letters, digits and !#$%&'*+.^_`|~-")
+		p.Match("cookieName", c.CookieName, cookiePattern, "a cookie name: letters, digits, '_' and '-' (haproxy.cfg reads '#' as a comment and refuses quotes)")
 	}
 	seen := map[string]string{}
 	for _, n := range []struct{ field, value string }{

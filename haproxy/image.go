@@ -56,7 +56,13 @@ func copyImage(ctx *pulumi.Context, parent pulumi.Resource, name, amiName string
 		SourceAmiRegion: pulumi.String(from.Region),
 		Encrypted:       pulumi.Bool(true),
 		Tags:            pulumi.StringMap{"Name": pulumi.String(amiName)},
-	}, pulumi.Parent(parent), pulumi.Provider(to.Provider))
+	}, pulumi.Parent(parent), pulumi.Provider(to.Provider),
+		// When Seoul rolls to a new image, the old copy leaves the stack at
+		// the end of that update, while Tokyo's instance refresh may still
+		// run; a rollback returns to the template version that launches the
+		// old copy, so the copy stays in the account (deregister it by hand
+		// once the refresh succeeded; docs/haproxy.md).
+		pulumi.RetainOnDelete(true))
 	if err != nil {
 		return image{}, fmt.Errorf("image %s copy to %s: %w", amiName, to.Region, err)
 	}

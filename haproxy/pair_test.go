@@ -462,6 +462,9 @@ func TestPairTokyoFromAmiLaunchesACopyOfSeoulsImage(t *testing.T) {
 		"sourceAmiRegion": seoulRegion,
 		"encrypted":       "true",
 	})
+	if !cp.Options.RetainOnDelete {
+		t.Error("the copy is deleted with the stack's next image roll; a rollback of Tokyo's refresh would need it")
+	}
 	tokyo := e.Find(ltType, "haproxy-tokyo-lt")
 	if tokyo.Text("imageId") != cp.ID || e.Outputs()["tokyoImage"].Value != cp.ID {
 		t.Errorf("Tokyo launches %s, want the copy %s", tokyo.Text("imageId"), cp.ID)

@@ -57,8 +57,11 @@ var (
 	// lower case letters, digits, '-' (dash), '_' (underscore), '.' (dot)
 	// and ':' (colon)" (configuration.txt, section 4); names are case-sensitive.
 	namePattern = regexp.MustCompile(`^[A-Za-z0-9_.:-]+$`)
-	// cookiePattern is a cookie name as RFC 6265 allows it (an RFC 7230 token).
-	cookiePattern = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+	// cookiePattern is a cookie name that is both an RFC 6265 token and a
+	// plain word in haproxy.cfg: RFC 6265 also allows '#' (which starts a
+	// comment there, silently dropping the rest of the cookie line) and
+	// quotes (which haproxy -c refuses, at first boot).
+	cookiePattern = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
 	hostPattern   = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
 )
 

@@ -128,6 +128,10 @@ func (c Config) Validate(vpcCidr string) error {
 		}
 	}
 	onPrem, ok := p.CIDR("onPremCidr", c.OnPremCidr)
+	// The VPC's route tables send this range into the tunnel, and the
+	// gateway VM's security group trusts it: a public range would hide
+	// those internet hosts from the VPC and open the VM to them.
+	ok = ok && p.PrivateNetwork("onPremCidr", onPrem)
 	if remote, err := netip.ParsePrefix(vpcCidr); ok && err == nil && validate.Overlaps(onPrem, remote) {
 		p.Addf("onPremCidr", "%s overlaps the VPC's %s (hybrid-cloud:network.vpcCidr): the two sides of the tunnel need disjoint ranges", c.OnPremCidr, vpcCidr)
 	}

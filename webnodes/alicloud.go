@@ -21,7 +21,7 @@ func NewAlicloudNode(ctx *pulumi.Context, name string, args *AlicloudNodeArgs, o
 		return nil, fmt.Errorf("webnode %s: args are required", name)
 	}
 	c := args.Config
-	n := &Node{Label: c.Label, Region: args.Region, Zone: c.Zone, Port: c.Port}
+	n := &Node{Key: name, Label: c.Label, Region: args.Region, Zone: c.Zone, Port: c.Port}
 	if err := register(ctx, AlicloudNodeType, name, n, args.Validate, opts); err != nil {
 		return nil, err
 	}
@@ -38,9 +38,18 @@ func NewAlicloudNode(ctx *pulumi.Context, name string, args *AlicloudNodeArgs, o
 		NameRegex:    pulumi.StringRef("^" + regexp.QuoteMeta(c.ImageName) + "$"),
 		Owners:       pulumi.StringRef("system"),
 		InstanceType: pulumi.StringRef(c.InstanceType),
+		// The default is Available only: once Alibaba deprecates the pinned
+		// image, the lookup would find nothing and stop every preview and
+		// update, unrelated ones too. The running node keeps it; a warning
+		// says to roll on.
+		Status: pulumi.StringRef("Available,Deprecated"),
 	}, pulumi.Parent(n), pulumi.Provider(args.Provider))
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: image %s: %w", name, c.ImageName, err)
+	}
+	if len(images.Images) == 1 && images.Images[0].Status == "Deprecated" {
+		_ = ctx.Log.Warn(fmt.Sprintf("image %s is deprecated by Alibaba Cloud: set hybrid-cloud:webNodes.hongkong.imageName to a current %s image", c.ImageName, c.Image),
+			&pulumi.LogArgs{Resource: n})
 	}
 	if len(images.Images) != 1 {
 		return nil, fmt.Errorf("webnode %s: hybrid-cloud:webNodes.hongkong.imageName: %d public images named %s for %s in %s, want exactly one (is it still offered? pick a current %s image)",
@@ -108,7 +117,9 @@ func NewAlicloudNode(ctx *pulumi.Context, name string, args *AlicloudNodeArgs, o
 		// A stack from before the EIP has an instance with bandwidth and a
 		// static IP; lowering it in place is not documented to release that
 		// IP, so the change replaces the instance, once.
-		pulumi.ReplaceOnChanges([]string{"internetMaxBandwidthOut"}))...)
+		// cloud-init runs user data once, so a new script (a new port or
+		// label) is a new instance; the Elastic IP moves to it.
+		pulumi.ReplaceOnChanges([]string{"internetMaxBandwidthOut", "userData"}))...)
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: instance: %w", name, err)
 	}

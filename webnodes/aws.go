@@ -15,7 +15,7 @@ func NewAwsNode(ctx *pulumi.Context, name string, args *AwsNodeArgs, opts ...pul
 		return nil, fmt.Errorf("webnode %s: args are required", name)
 	}
 	c := args.Config
-	n := &Node{Label: c.Label, Region: args.Region, Port: c.Port}
+	n := &Node{Key: name, Label: c.Label, Region: args.Region, Port: c.Port}
 	if len(args.Placement.Zones) > 0 {
 		n.Zone = args.Placement.Zones[0] // the instance goes in the first subnet
 	}

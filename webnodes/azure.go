@@ -18,7 +18,7 @@ func NewAzureNode(ctx *pulumi.Context, name string, args *AzureNodeArgs, opts ..
 		return nil, fmt.Errorf("webnode %s: args are required", name)
 	}
 	c := args.Config
-	n := &Node{Label: c.Label, Region: args.Location, Zone: c.Zone, Port: c.Port}
+	n := &Node{Key: name, Label: c.Label, Region: args.Location, Zone: c.Zone, Port: c.Port}
 	if err := register(ctx, AzureNodeType, name, n, args.Validate, opts); err != nil {
 		return nil, err
 	}
@@ -150,7 +150,11 @@ func NewAzureNode(ctx *pulumi.Context, name string, args *AzureNodeArgs, opts ..
 		DiagnosticsProfile: &compute.DiagnosticsProfileArgs{
 			BootDiagnostics: &compute.BootDiagnosticsArgs{Enabled: pulumi.Bool(true)},
 		},
-	}, child...)
+	}, append(child,
+		// Azure refuses to change a VM's custom data, and cloud-init runs it
+		// once: a new script (a new port or label) is a new VM. Its name is
+		// fixed, so the old one goes first; the NIC and public IP stay.
+		pulumi.ReplaceOnChanges([]string{"osProfile.customData"}), pulumi.DeleteBeforeReplace(true))...)
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: virtual machine: %w", name, err)
 	}

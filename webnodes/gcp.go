@@ -29,7 +29,7 @@ func NewGcpNode(ctx *pulumi.Context, name string, args *GcpNodeArgs, opts ...pul
 		return nil, fmt.Errorf("webnode %s: args are required", name)
 	}
 	c := args.Config
-	n := &Node{Label: c.Label, Region: args.Region, Zone: c.Zone, Port: c.Port}
+	n := &Node{Key: name, Label: c.Label, Region: args.Region, Zone: c.Zone, Port: c.Port}
 	if err := register(ctx, GcpNodeType, name, n, args.Validate, opts); err != nil {
 		return nil, err
 	}
@@ -138,7 +138,11 @@ func NewGcpNode(ctx *pulumi.Context, name string, args *GcpNodeArgs, opts ...pul
 		AllowStoppingForUpdate: pulumi.Bool(true),
 		// The name and the reserved address belong to one instance at a
 		// time, so a replacement (a new image) must delete the old first.
-	}, append(child, pulumi.DeleteBeforeReplace(true))...)
+	}, append(child, pulumi.DeleteBeforeReplace(true),
+		// GCP applies new metadata without a reboot, so a new startup
+		// script (a new port or label) would not run until someone
+		// restarts the VM: replace it instead, as the AWS node does.
+		pulumi.ReplaceOnChanges([]string{"metadata"}))...)
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: instance: %w", name, err)
 	}

@@ -24,6 +24,10 @@ const (
 type Node struct {
 	pulumi.ResourceState
 
+	// Key is the node's component name (seoul, london, oregon, hongkong):
+	// what other components name its resources after, so that a new label
+	// replaces nothing.
+	Key string
 	// Label is the text of the page's <h1> and the node's key in the outputs.
 	Label string
 	// Region is where it runs (an AWS region, Azure location, ...).

@@ -463,7 +463,7 @@ func TestHongKongNode(t *testing.T) {
 	}
 	lookup := lookups[0]
 	for path, want := range map[string]any{
-		"owners": "system", "mostRecent": nil, "nameRegex": `^aliyun_3_x64_20G_alibase_20251030\.vhd$`, "instanceType": "ecs.t5-lc1m1.small",
+		"owners": "system", "mostRecent": nil, "status": "Available,Deprecated", "nameRegex": `^aliyun_3_x64_20G_alibase_20251030\.vhd$`, "instanceType": "ecs.t5-lc1m1.small",
 	} {
 		if got := mockengine.Value(lookup.Args, path); got != want {
 			t.Errorf("image lookup %s = %v, want %v", path, got, want)
@@ -640,5 +640,44 @@ func TestNodesIgnoreNewerImages(t *testing.T) {
 				t.Errorf("a newer vendor image changed %v", changes)
 			}
 		})
+	}
+}
+
+// TestANewScriptMakesANewNode: user data runs at first boot only (GCP's
+// startup script at boots), so every node is replaced when its script
+// changes (a new port or label); otherwise the old page or port would stay.
+func TestANewScriptMakesANewNode(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		node, typ, name string
+		// replaced is how the node asks for it: an input or replaceOnChanges.
+		replaced func(r *mockengine.Resource) bool
+	}{
+		{"seoul", "aws:ec2/instance:Instance", "seoul-instance", func(r *mockengine.Resource) bool {
+			return mockengine.Value(r.Inputs, "userDataReplaceOnChange") == true
+		}},
+		{"london", "azure-native:compute:VirtualMachine", "london-vm", func(r *mockengine.Resource) bool {
+			return slices.Contains(r.Options.ReplaceOnChanges, "osProfile.customData") && r.Options.DeleteBeforeReplace
+		}},
+		{"oregon", "gcp:compute/instance:Instance", "oregon-instance", func(r *mockengine.Resource) bool {
+			return slices.Contains(r.Options.ReplaceOnChanges, "metadata")
+		}},
+		{"hongkong", "alicloud:ecs/instance:Instance", "hongkong-instance", func(r *mockengine.Resource) bool {
+			return slices.Contains(r.Options.ReplaceOnChanges, "userData")
+		}},
+	} {
+		var build func(*pulumi.Context, webnodes.Config) (*webnodes.Node, error)
+		for _, c := range nodeCases {
+			if c.node == tc.node {
+				build = c.build
+			}
+		}
+		e, err := runNode(t, devNodes(t), build)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := mustFind(t, e, tc.typ, tc.name); !tc.replaced(r) {
+			t.Errorf("%s: a new script would not replace %s (options %+v)", tc.node, tc.name, r.Options)
+		}
 	}
 }

@@ -116,7 +116,7 @@ func Write(w io.Writer, project, stack string, e *mockengine.Engine) {
 		o := outputs[n]
 		s, isText := o.Value.(string)
 		switch {
-		case o.Secret:
+		case o.Secret || (isText && strings.Contains(s, mockengine.SecretPlaceholderPrefix)):
 			fmt.Fprintf(w, "  %s = %s\n", n, Masked)
 		case isText && strings.Contains(s, "\n"):
 			fmt.Fprintf(w, "  %s = <file, %d lines: below>\n", n, strings.Count(s, "\n"))
@@ -201,6 +201,10 @@ func settings(inputs resource.PropertyMap) string {
 			for i, el := range v.ArrayValue() {
 				walk(fmt.Sprintf("%s[%d]", prefix, i), el)
 			}
+		case v.IsString() && strings.Contains(v.StringValue(), mockengine.SecretPlaceholderPrefix):
+			// A secure: config value the program used as plain text (a
+			// secret name, say): still never printed.
+			pairs = append(pairs, prefix+"="+Masked)
 		case v.IsString():
 			pairs = append(pairs, prefix+"="+summarise(v.StringValue()))
 		case v.IsNull():
