@@ -28,6 +28,10 @@ type dayTwo struct {
 	// want is every change the next `pulumi up` would make, one line each as
 	// mockengine.Change prints it ("update TYPE NAME inputs[...]").
 	want []string
+	// refused are the protected resources ("TYPE NAME") the change would
+	// replace or delete: with hybrid-cloud:protect on, `pulumi up` refuses
+	// it until the switch is lifted (README, "Protecting the stack's state").
+	refused []string
 }
 
 // setField sets key.path (dotted) in an object config value.
@@ -89,6 +93,10 @@ func TestDayTwoChanges(t *testing.T) {
 	updated := func(typ, name string, inputs ...string) string {
 		return mockengine.Change{Kind: mockengine.Update, Type: typ, Name: name, Inputs: inputs}.String()
 	}
+	replaced := func(typ, name string, inputs ...string) string {
+		return mockengine.Change{Kind: mockengine.Replace, Type: typ, Name: name, Inputs: inputs}.String()
+	}
+	protected := append(slices.Clone(protectedByTheSwitch), wwwRecords["simple"]...)
 	bothTemplates := func(inputs ...string) []string {
 		return []string{updated(launchTemplateType, "haproxy-seoul-lt", inputs...), updated(launchTemplateType, "haproxy-tokyo-lt", inputs...)}
 	}
@@ -129,7 +137,8 @@ func TestDayTwoChanges(t *testing.T) {
 				"create aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule haproxy-seoul-egress-8080",
 				"create aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule haproxy-tokyo-egress-8080",
 				updated("gcp:compute/firewall:Firewall", "oregon-fw", "allows"),
-				updated("gcp:compute/instance:Instance", "oregon-instance", "metadata"),
+				// The startup script changed: a new VM, which runs it.
+				replaced("gcp:compute/instance:Instance", "oregon-instance", "metadata"),
 				updated("aws:route53/healthCheck:HealthCheck", "gslb-web-oregon-health", "port"),
 				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-health-web-oregon", "alarmDescription"),
 			),
@@ -148,7 +157,45 @@ func TestDayTwoChanges(t *testing.T) {
 			config: func(t *testing.T, c mockengine.Config) mockengine.Config {
 				return setField(t, c, "hybrid-cloud:webNodes", "seoul.imageName", "al2023-ami-2023.9.20260105.0-kernel-6.1-x86_64")
 			},
-			want: []string{updated("aws:ec2/instance:Instance", "seoul-instance", "ami")},
+			want: []string{replaced("aws:ec2/instance:Instance", "seoul-instance", "ami")},
+		},
+		{
+			// The page's text is in the user data: a new VM. The node's
+			// check and alarm are named by key, so they only change text.
+			name: "a web node's label changes",
+			config: func(t *testing.T, c mockengine.Config) mockengine.Config {
+				return setField(t, c, "hybrid-cloud:webNodes", "london.label", "LONDRES")
+			},
+			want: []string{
+				replaced("azure-native:compute:VirtualMachine", "london-vm", "osProfile"),
+				updated("aws:route53/healthCheck:HealthCheck", "gslb-web-london-health", "tags"),
+				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-health-web-london", "alarmDescription"),
+				updated("aws:cloudwatch/dashboard:Dashboard", "monitoring-dashboard", "dashboardBody"),
+			},
+		},
+		{
+			// Route 53 cannot change a check's interval: every check is
+			// replaced (records and alarms follow the new IDs). Nothing is
+			// lost, but a protected stack refuses it: lift protect first.
+			name: "the health checks' interval changes",
+			config: func(t *testing.T, c mockengine.Config) mockengine.Config {
+				return setField(t, c, "hybrid-cloud:gslb", "healthCheck.intervalSeconds", 10)
+			},
+			want: []string{
+				replaced("aws:route53/healthCheck:HealthCheck", "gslb-seoul-health", "requestInterval"),
+				replaced("aws:route53/healthCheck:HealthCheck", "gslb-tokyo-health", "requestInterval"),
+				replaced("aws:route53/healthCheck:HealthCheck", "gslb-web-seoul-health", "requestInterval"),
+				replaced("aws:route53/healthCheck:HealthCheck", "gslb-web-london-health", "requestInterval"),
+				replaced("aws:route53/healthCheck:HealthCheck", "gslb-web-oregon-health", "requestInterval"),
+				replaced("aws:route53/healthCheck:HealthCheck", "gslb-web-hongkong-health", "requestInterval"),
+				// Its text quotes the failover time, which the interval sets.
+				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-health-seoul", "alarmDescription"),
+			},
+			refused: []string{
+				"aws:route53/healthCheck:HealthCheck gslb-seoul-health", "aws:route53/healthCheck:HealthCheck gslb-tokyo-health",
+				"aws:route53/healthCheck:HealthCheck gslb-web-seoul-health", "aws:route53/healthCheck:HealthCheck gslb-web-london-health",
+				"aws:route53/healthCheck:HealthCheck gslb-web-oregon-health", "aws:route53/healthCheck:HealthCheck gslb-web-hongkong-health",
+			},
 		},
 		{
 			name: "protect is turned on",
@@ -176,9 +223,18 @@ func TestDayTwoChanges(t *testing.T) {
 			if err := after.Run(program, cfg); err != nil {
 				t.Fatalf("second run: %v", err)
 			}
-			var got []string
+			var got, refused []string
 			for _, c := range mockengine.Diff(before, after) {
 				got = append(got, c.String())
+				if (c.Kind == mockengine.Replace || c.Kind == mockengine.Delete) && slices.Contains(protected, c.Type+" "+c.Name) {
+					refused = append(refused, c.Type+" "+c.Name)
+				}
+			}
+			slices.Sort(refused)
+			wantRefused := slices.Clone(tc.refused)
+			slices.Sort(wantRefused)
+			if !slices.Equal(refused, wantRefused) {
+				t.Errorf("on a protected stack this change would replace or delete %v, want %v", refused, wantRefused)
 			}
 			want := slices.Clone(tc.want)
 			slices.Sort(got)

@@ -12,9 +12,10 @@ type ChangeKind string
 
 // The kinds of change between two runs, as `pulumi preview` names them.
 const (
-	Create ChangeKind = "create"
-	Delete ChangeKind = "delete"
-	Update ChangeKind = "update"
+	Create  ChangeKind = "create"
+	Delete  ChangeKind = "delete"
+	Update  ChangeKind = "update"
+	Replace ChangeKind = "replace"
 )
 
 // Change is one resource that differs between two runs of a program.
@@ -23,7 +24,7 @@ type Change struct {
 	URN  string
 	// Type and Name identify the resource for people and for tests.
 	Type, Name string
-	// Inputs are the input properties whose values differ (update only).
+	// Inputs are the input properties whose values differ (update and replace).
 	Inputs []string
 	// Options are the resource options that differ (update only): protect,
 	// retainOnDelete, deleteBeforeReplace, ignoreChanges, replaceOnChanges.
@@ -44,7 +45,9 @@ func (c Change) String() string {
 // Diff compares what two runs registered, as the engine compares a program's
 // registrations with the stack's state: resources are matched by URN (or by
 // an alias of the new one naming the old URN), and a matched resource changes
-// when an input or a resource option differs. Dependencies and outputs are
+// when an input or a resource option differs; it is replaced when a changed
+// input is one its provider replaces it for (replaceKeys) or one its
+// replaceOnChanges option names. Dependencies and outputs are
 // not compared; the resources whose inputs an output feeds are.
 func Diff(before, after *Engine) []Change {
 	old := map[string]*Resource{}
@@ -67,6 +70,9 @@ func Diff(before, after *Engine) []Change {
 		seen[prev.URN] = true
 		c := Change{Kind: Update, URN: r.URN, Type: r.Type, Name: r.Name,
 			Inputs: changedKeys(prev, r), Options: changedOptions(prev.Options, r.Options)}
+		if replaces(r, c.Inputs) {
+			c.Kind = Replace
+		}
 		if len(c.Inputs) > 0 || len(c.Options) > 0 {
 			changes = append(changes, c)
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -219,5 +220,34 @@ func TestMoveAddressChangesOnlyTheNamedResourcesAddress(t *testing.T) {
 	}
 	if New("p", "s").PublicIP(a) != beforeA {
 		t.Error("addresses are not stable from run to run")
+	}
+}
+
+func TestReplacesKnowsTheProvidersForceNewFields(t *testing.T) {
+	t.Parallel()
+	instance := func(replaceOnUserData bool) *Resource {
+		return &Resource{Type: "aws:ec2/instance:Instance", Inputs: resource.NewPropertyMapFromMap(map[string]any{
+			"userDataReplaceOnChange": replaceOnUserData,
+		})}
+	}
+	vm := &Resource{Type: "azure-native:compute:VirtualMachine", Options: Options{ReplaceOnChanges: []string{"osProfile.customData"}}}
+	for _, tc := range []struct {
+		name    string
+		r       *Resource
+		changed []string
+		want    bool
+	}{
+		{"an instance's image", instance(false), []string{"ami"}, true},
+		{"an instance's tags", instance(false), []string{"tags"}, false},
+		{"user data, replace on change", instance(true), []string{"userData"}, true},
+		{"user data, updated in place", instance(false), []string{"userData"}, false},
+		{"a nested replaceOnChanges path", vm, []string{"osProfile"}, true},
+		{"another field of that VM", vm, []string{"hardwareProfile"}, false},
+		{"any input of a random password", &Resource{Type: "random:index/randomPassword:RandomPassword"}, []string{"length"}, true},
+		{"a type with no entry", &Resource{Type: thingType}, []string{"a"}, false},
+	} {
+		if got := replaces(tc.r, tc.changed); got != tc.want {
+			t.Errorf("%s: replaces = %v, want %v", tc.name, got, tc.want)
+		}
 	}
 }
