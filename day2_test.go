@@ -34,6 +34,11 @@ type dayTwo struct {
 	refused []string
 }
 
+// setting is a day-two change of one config field.
+func setting(key, path string, value any) func(*testing.T, mockengine.Config) mockengine.Config {
+	return func(t *testing.T, c mockengine.Config) mockengine.Config { return setField(t, c, key, path, value) }
+}
+
 // setField sets key.path (dotted) in an object config value.
 func setField(t *testing.T, c mockengine.Config, key, path string, value any) mockengine.Config {
 	t.Helper()
@@ -121,17 +126,13 @@ func TestDayTwoChanges(t *testing.T) {
 				updated("aws:route53/healthCheck:HealthCheck", "gslb-web-london-health", "ipAddress")),
 		},
 		{
-			name: "the sticky cookie is turned on",
-			config: func(t *testing.T, c mockengine.Config) mockengine.Config {
-				return setField(t, c, "hybrid-cloud:haproxy", "stickyCookie", true)
-			},
-			want: bothTemplates("userData"),
+			name:   "the sticky cookie is turned on",
+			config: setting("hybrid-cloud:haproxy", "stickyCookie", true),
+			want:   bothTemplates("userData"),
 		},
 		{
-			name: "a web node moves to port 8080",
-			config: func(t *testing.T, c mockengine.Config) mockengine.Config {
-				return setField(t, c, "hybrid-cloud:webNodes", "oregon.port", 8080)
-			},
+			name:   "a web node moves to port 8080",
+			config: setting("hybrid-cloud:webNodes", "oregon.port", 8080),
 			want: append(bothTemplates("userData"),
 				// HAProxy may now reach 8080; the node's own firewall and page move with it.
 				"create aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule haproxy-seoul-egress-8080",
@@ -144,28 +145,22 @@ func TestDayTwoChanges(t *testing.T) {
 			),
 		},
 		{
-			name: "HAProxy rolls to a newer image",
-			config: func(t *testing.T, c mockengine.Config) mockengine.Config {
-				return setField(t, c, "hybrid-cloud:haproxy", "image", "al2023-ami-2023.9.20260105.0-kernel-6.1-x86_64")
-			},
-			want: bothTemplates("imageId"),
+			name:   "HAProxy rolls to a newer image",
+			config: setting("hybrid-cloud:haproxy", "image", "al2023-ami-2023.9.20260105.0-kernel-6.1-x86_64"),
+			want:   bothTemplates("imageId"),
 		},
 		{
 			// The instance is replaced; its Elastic IP, which HAProxy and DNS
 			// use, stays (it moves to the new instance).
-			name: "the Seoul web node rolls to a newer image",
-			config: func(t *testing.T, c mockengine.Config) mockengine.Config {
-				return setField(t, c, "hybrid-cloud:webNodes", "seoul.imageName", "al2023-ami-2023.9.20260105.0-kernel-6.1-x86_64")
-			},
-			want: []string{replaced("aws:ec2/instance:Instance", "seoul-instance", "ami")},
+			name:   "the Seoul web node rolls to a newer image",
+			config: setting("hybrid-cloud:webNodes", "seoul.imageName", "al2023-ami-2023.9.20260105.0-kernel-6.1-x86_64"),
+			want:   []string{replaced("aws:ec2/instance:Instance", "seoul-instance", "ami")},
 		},
 		{
 			// The page's text is in the user data: a new VM. The node's
 			// check and alarm are named by key, so they only change text.
-			name: "a web node's label changes",
-			config: func(t *testing.T, c mockengine.Config) mockengine.Config {
-				return setField(t, c, "hybrid-cloud:webNodes", "london.label", "LONDRES")
-			},
+			name:   "a web node's label changes",
+			config: setting("hybrid-cloud:webNodes", "london.label", "LONDRES"),
 			want: []string{
 				replaced("azure-native:compute:VirtualMachine", "london-vm", "osProfile"),
 				updated("aws:route53/healthCheck:HealthCheck", "gslb-web-london-health", "tags"),
@@ -177,10 +172,8 @@ func TestDayTwoChanges(t *testing.T) {
 			// Route 53 cannot change a check's interval: every check is
 			// replaced (records and alarms follow the new IDs). Nothing is
 			// lost, but a protected stack refuses it: lift protect first.
-			name: "the health checks' interval changes",
-			config: func(t *testing.T, c mockengine.Config) mockengine.Config {
-				return setField(t, c, "hybrid-cloud:gslb", "healthCheck.intervalSeconds", 10)
-			},
+			name:   "the health checks' interval changes",
+			config: setting("hybrid-cloud:gslb", "healthCheck.intervalSeconds", 10),
 			want: []string{
 				replaced("aws:route53/healthCheck:HealthCheck", "gslb-seoul-health", "requestInterval"),
 				replaced("aws:route53/healthCheck:HealthCheck", "gslb-tokyo-health", "requestInterval"),
