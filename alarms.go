@@ -22,23 +22,12 @@ func newMonitoring(ctx *pulumi.Context, cfg *stackconfig.Stack, p *providers, si
 		Regions:         regions,
 		DashboardRegion: c.AwsPrimaryRegion,
 		Protect:         cfg.Protect,
+		Sites:           failover.Sites,
+		HealthChecks:    failover.HealthChecks,
 		VPN: monitoring.VPN{
 			Region: c.AwsPrimaryRegion, Name: cfg.VPN.ConnectionName, ConnectionID: site.ConnectionID,
 			Tunnel1Address: site.Tunnel1Address, Tunnel2Address: site.Tunnel2Address, LogGroupName: site.TunnelLogGroupName,
 		},
-	}
-	for _, s := range failover.Sites {
-		args.Sites = append(args.Sites, monitoring.Site{
-			Key: s.Key, Region: s.Region,
-			AlbName: s.AlbName, AlbArnSuffix: s.AlbArnSuffix,
-			TargetGroupName: s.TargetGroupName, TargetGroupArnSuffix: s.TargetGroupArnSuffix,
-			OnNoHealthyTarget: s.OnNoHealthyTarget,
-		})
-	}
-	for _, h := range failover.HealthChecks {
-		args.HealthChecks = append(args.HealthChecks, monitoring.HealthCheck{
-			Key: h.Key, Name: h.Name, Target: h.Target, OnFailure: h.OnFailure, ID: h.ID,
-		})
 	}
 	return monitoring.NewAlarms(ctx, "monitoring", args)
 }

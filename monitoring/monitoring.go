@@ -14,6 +14,7 @@ import (
 	"regexp"
 	"slices"
 
+	"github.com/hybridlab/hybrid-cloud/gslb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -44,32 +45,12 @@ type VPN struct {
 	LogGroupName pulumi.StringOutput
 }
 
-// Site is one region's ALB and the target group behind it.
-type Site struct {
-	// Key names the site in resource and alarm names: seoul, tokyo.
-	Key    string
-	Region string
-	// The names are for people; CloudWatch's dimensions are the ARN suffixes.
-	AlbName              string
-	AlbArnSuffix         pulumi.StringOutput
-	TargetGroupName      string
-	TargetGroupArnSuffix pulumi.StringOutput
-	// OnNoHealthyTarget says what the stack has already done when the
-	// target group has no healthy target.
-	OnNoHealthyTarget string
-}
+// Site is one region's ALB and the target group behind it, as gslb
+// declares them (CloudWatch's dimensions are the ARN suffixes).
+type Site = gslb.SiteRef
 
-// HealthCheck is one Route 53 health check.
-type HealthCheck struct {
-	// Key is unique and safe in resource names (seoul, web-london, ...).
-	Key string
-	// Name is the check's Name tag; Target what it probes; OnFailure what
-	// the stack has already done when it fails.
-	Name      string
-	Target    string
-	OnFailure string
-	ID        pulumi.StringOutput
-}
+// HealthCheck is one Route 53 health check gslb declares.
+type HealthCheck = gslb.HealthCheckRef
 
 // AlarmsArgs configures NewAlarms.
 type AlarmsArgs struct {
