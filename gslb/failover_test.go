@@ -151,21 +151,6 @@ func must(t *testing.T, e *mockengine.Engine, typ, name string) *mockengine.Reso
 
 type want map[string]string
 
-// check compares inputs at dotted paths ("healthCheck.path", "aliases.0.name").
-func check(t *testing.T, r *mockengine.Resource, w want) {
-	t.Helper()
-	keys := make([]string, 0, len(w))
-	for k := range w {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		if got := r.Text(k); got != w[k] {
-			t.Errorf("%s %s: %s = %q, want %q", r.Type, r.Name, k, got, w[k])
-		}
-	}
-}
-
 func TestEveryResourceIsInItsRegionUnderTheComponent(t *testing.T) {
 	t.Parallel()
 	e := mustRun(t)
@@ -266,20 +251,20 @@ func TestCertificatesCoverTheirRegionsNameAndTheFailoverName(t *testing.T) {
 		{"tokyo", "tokyo.seojun.shop", []string{"gslb-validation-tokyo", "gslb-validation-gslb"}},
 	} {
 		cert := must(t, e, certType, "gslb-"+tc.role+"-cert")
-		check(t, cert, want{
+		mockengine.AssertInputs(t, cert, want{
 			"domainName":              tc.domain,
 			"subjectAlternativeNames": "[gslb.seojun.shop]",
 			"validationMethod":        "DNS",
 		})
 		v := must(t, e, validationType, "gslb-"+tc.role+"-cert-validation")
 		// The validation waits for this region's certificate...
-		check(t, v, want{"certificateArn": mockengine.Text(cert.Outputs, "arn")})
+		mockengine.AssertInputs(t, v, want{"certificateArn": mockengine.Text(cert.Outputs, "arn")})
 		// ...and for the records of exactly the names it covers.
 		var fqdns []string
 		for _, rec := range tc.validated {
 			fqdns = append(fqdns, mockengine.Text(must(t, e, recordType, rec).Outputs, "fqdn"))
 		}
-		check(t, v, want{"validationRecordFqdns": "[" + strings.Join(fqdns, " ") + "]"})
+		mockengine.AssertInputs(t, v, want{"validationRecordFqdns": "[" + strings.Join(fqdns, " ") + "]"})
 	}
 }
 
@@ -314,7 +299,7 @@ func TestValidationRecordsAreACMsAndWrittenOncePerDomain(t *testing.T) {
 			continue
 		}
 		opt := o.ObjectValue()
-		check(t, r, want{
+		mockengine.AssertInputs(t, r, want{
 			"name":           opt["resourceRecordName"].StringValue(),
 			"type":           opt["resourceRecordType"].StringValue(),
 			"records":        "[" + opt["resourceRecordValue"].StringValue() + "]",
@@ -341,13 +326,13 @@ func TestLoadBalancersSitInTheirSubnetsBehindSGALB(t *testing.T) {
 	e := mustRun(t)
 	for _, role := range []string{"seoul", "tokyo"} {
 		sg := must(t, e, sgType, "gslb-"+role+"-sg")
-		check(t, sg, want{"name": "SG-ALB", "vpcId": vpcs[role], "tags.Name": "SG-ALB"})
+		mockengine.AssertInputs(t, sg, want{"name": "SG-ALB", "vpcId": vpcs[role], "tags.Name": "SG-ALB"})
 		// A new description would replace the group, which its fixed name forbids.
 		if !slices.Equal(sg.Options.IgnoreChanges, []string{"description"}) {
 			t.Errorf("%s ignoreChanges %v, want [description]", sg.Name, sg.Options.IgnoreChanges)
 		}
 		for _, port := range []string{"80", "443"} {
-			check(t, must(t, e, ingressType, "gslb-"+role+"-sg-in-"+port), want{
+			mockengine.AssertInputs(t, must(t, e, ingressType, "gslb-"+role+"-sg-in-"+port), want{
 				"securityGroupId": sg.ID, "ipProtocol": "tcp", "fromPort": port, "toPort": port, "cidrIpv4": "0.0.0.0/0",
 			})
 		}
@@ -359,7 +344,7 @@ func TestLoadBalancersSitInTheirSubnetsBehindSGALB(t *testing.T) {
 		if got := e.Outputs()[role+"AlbSecurityGroupId"].Value; got != sg.ID {
 			t.Errorf("backend security group %v, want %s", got, sg.ID)
 		}
-		check(t, must(t, e, albType, "gslb-"+role+"-alb"), want{
+		mockengine.AssertInputs(t, must(t, e, albType, "gslb-"+role+"-alb"), want{
 			"name":                    role + "-alb",
 			"loadBalancerType":        "application",
 			"internal":                "false",
@@ -377,7 +362,7 @@ func TestTargetGroupsCheckHAProxyAndAreHandedToItsGroups(t *testing.T) {
 	e := mustRun(t)
 	for role, name := range map[string]string{"seoul": "TG-Seoul", "tokyo": "TG-TOKYO"} {
 		tg := must(t, e, tgType, "gslb-"+role+"-tg")
-		check(t, tg, want{
+		mockengine.AssertInputs(t, tg, want{
 			"name": name, "port": "80", "protocol": "HTTP", "targetType": "instance", "vpcId": vpcs[role],
 			"healthCheck.path": healthPath, "healthCheck.matcher": "200", "healthCheck.protocol": "HTTP",
 			"healthCheck.port": "traffic-port",
@@ -400,7 +385,7 @@ func TestListenersServeTheValidatedCertificateAndRedirectHTTP(t *testing.T) {
 		validation := must(t, e, validationType, "gslb-"+role+"-cert-validation")
 		tg := must(t, e, tgType, "gslb-"+role+"-tg")
 		https := must(t, e, listenerType, "gslb-"+role+"-https")
-		check(t, https, want{
+		mockengine.AssertInputs(t, https, want{
 			"loadBalancerArn":                 mockengine.Text(alb.Outputs, "arn"),
 			"port":                            "443",
 			"protocol":                        "HTTPS",
@@ -413,7 +398,7 @@ func TestListenersServeTheValidatedCertificateAndRedirectHTTP(t *testing.T) {
 		if https.Text("certificateArn") != mockengine.Text(cert.Outputs, "arn") || !strings.Contains(mockengine.Text(cert.Outputs, "arn"), ":"+e.Region(alb)+":") {
 			t.Errorf("%s: listener certificate %s is not its region's", role, https.Text("certificateArn"))
 		}
-		check(t, must(t, e, listenerType, "gslb-"+role+"-http"), want{
+		mockengine.AssertInputs(t, must(t, e, listenerType, "gslb-"+role+"-http"), want{
 			"loadBalancerArn":                      mockengine.Text(alb.Outputs, "arn"),
 			"port":                                 "80",
 			"protocol":                             "HTTP",
@@ -436,7 +421,7 @@ func TestHealthChecksProbeEachRegionsNameOverHTTPS(t *testing.T) {
 			t.Fatal(err)
 		}
 		for role, tag := range map[string]string{"seoul": "active", "tokyo": "passive"} {
-			check(t, must(t, e, healthType, "gslb-"+role+"-health"), want{
+			mockengine.AssertInputs(t, must(t, e, healthType, "gslb-"+role+"-health"), want{
 				"type":             "HTTPS",
 				"fqdn":             role + ".seojun.shop",
 				"port":             "443",
@@ -460,12 +445,12 @@ func TestRegionNamesAndFailoverRecordsAliasTheirALBs(t *testing.T) {
 	} {
 		alb := must(t, e, albType, "gslb-"+tc.role+"-alb")
 		dns, zone := mockengine.Text(alb.Outputs, "dnsName"), mockengine.Text(alb.Outputs, "zoneId")
-		check(t, must(t, e, recordType, "gslb-"+tc.role+"-alias"), want{
+		mockengine.AssertInputs(t, must(t, e, recordType, "gslb-"+tc.role+"-alias"), want{
 			"name": tc.role + ".seojun.shop", "type": "A",
 			"aliases.0.name": dns, "aliases.0.zoneId": zone, "aliases.0.evaluateTargetHealth": "false",
 			"ttl": "<unset>", "setIdentifier": "<unset>",
 		})
-		check(t, must(t, e, recordType, "gslb-"+tc.role+"-failover"), want{
+		mockengine.AssertInputs(t, must(t, e, recordType, "gslb-"+tc.role+"-failover"), want{
 			"name": "gslb.seojun.shop", "type": "A",
 			"setIdentifier":                  tc.setID,
 			"failoverRoutingPolicies.0.type": tc.policy,
@@ -497,15 +482,15 @@ func TestNotesNamesComeFromConfig(t *testing.T) {
 		"seoul": {c.SeoulHealthCheckName, c.SeoulSetID},
 		"tokyo": {c.TokyoHealthCheckName, c.TokyoSetID},
 	} {
-		check(t, must(t, e, healthType, "gslb-"+role+"-health"), want{"tags.Name": w.tag})
-		check(t, must(t, e, recordType, "gslb-"+role+"-failover"), want{"setIdentifier": w.setID})
+		mockengine.AssertInputs(t, must(t, e, healthType, "gslb-"+role+"-health"), want{"tags.Name": w.tag})
+		mockengine.AssertInputs(t, must(t, e, recordType, "gslb-"+role+"-failover"), want{"setIdentifier": w.setID})
 	}
 }
 
 func TestSimpleRecordHoldsTheFourWebNodes(t *testing.T) {
 	t.Parallel()
 	e := mustRun(t)
-	check(t, must(t, e, recordType, "gslb-simple"), want{
+	mockengine.AssertInputs(t, must(t, e, recordType, "gslb-simple"), want{
 		"name": "www.seojun.shop", "type": "A", "ttl": "60",
 		"records": "[" + strings.Join(webIPs, " ") + "]", "aliases": "<unset>",
 	})

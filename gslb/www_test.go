@@ -19,7 +19,7 @@ func TestEachWebNodeHasAnHTTPHealthCheckOnItsAddressAndPort(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, label := range webLabels {
-			check(t, must(t, e, healthType, "gslb-web-"+strings.ToLower(label)+"-health"), want{
+			mockengine.AssertInputs(t, must(t, e, healthType, "gslb-web-"+strings.ToLower(label)+"-health"), want{
 				"type":             "HTTP",
 				"ipAddress":        webIPs[i],
 				"port":             "80",
@@ -63,7 +63,7 @@ func TestMultivalueRoutingGivesEachNodeARecordTiedToItsCheck(t *testing.T) {
 			t.Fatalf("no multivalue record for %s (have %v)", label, slices.Sorted(mapKeys(records)))
 		}
 		healthCheck := must(t, e, healthType, "gslb-web-"+key+"-health")
-		check(t, rec, want{
+		mockengine.AssertInputs(t, rec, want{
 			"name": "www.seojun.shop", "type": "A", "ttl": "60",
 			"records":                       "[" + webIPs[i] + "]",
 			"setIdentifier":                 label,

@@ -130,21 +130,6 @@ func num(m resource.PropertyMap, key string) float64 {
 	return -1
 }
 
-// expect compares inputs at dotted paths with wanted texts.
-func expect(t *testing.T, r *mockengine.Resource, want map[string]string) {
-	t.Helper()
-	keys := make([]string, 0, len(want))
-	for k := range want {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		if got := r.Text(k); got != want[k] {
-			t.Errorf("%s %s: %s = %q, want %q", r.Type, r.Name, k, got, want[k])
-		}
-	}
-}
-
 func TestPairDeclaresOneSelfHealingGroupPerRegion(t *testing.T) {
 	t.Parallel()
 	e := mustRunPair(t, devHAProxyConfig())
@@ -169,7 +154,7 @@ func TestPairDeclaresOneSelfHealingGroupPerRegion(t *testing.T) {
 					t.Errorf("%s: parent %v, region %q; want the Pair in %s", r.Name, r.Parent, e.Region(r), regions[role])
 				}
 			}
-			expect(t, lt, map[string]string{
+			mockengine.AssertInputs(t, lt, map[string]string{
 				"instanceType":               "t3.micro",
 				"imageId":                    e.Outputs()[role+"Image"].Value.(string),
 				"metadataOptions.httpTokens": "required",
@@ -184,7 +169,7 @@ func TestPairDeclaresOneSelfHealingGroupPerRegion(t *testing.T) {
 				"tagSpecifications[1].resourceType":             "volume",
 				"tagSpecifications[1].tags.Name":                tag,
 			})
-			expect(t, asg, map[string]string{
+			mockengine.AssertInputs(t, asg, map[string]string{
 				"minSize": "1", "maxSize": "1", "desiredCapacity": "1",
 				"vpcZoneIdentifiers":     "[" + strings.Join(subnets[role], " ") + "]",
 				"targetGroupArns":        "[" + targetGroups[role] + "]",
@@ -396,7 +381,7 @@ func TestPairSecurityGroupsOpenExactlyWhatHAProxyNeeds(t *testing.T) {
 			if albOut == nil {
 				t.Fatalf("no egress rule from the ALB's group")
 			}
-			expect(t, albOut, map[string]string{
+			mockengine.AssertInputs(t, albOut, map[string]string{
 				"securityGroupId": albGroups[role], "referencedSecurityGroupId": sg.ID,
 				"fromPort": "80", "toPort": "80", "ipProtocol": "tcp", "cidrIpv4": "<unset>",
 			})
@@ -454,7 +439,7 @@ func TestPairTokyoFromAmiLaunchesACopyOfSeoulsImage(t *testing.T) {
 	if e.Region(cp) != tokyoRegion || e.ParentOf(cp) != e.Find(PairType, "haproxy") {
 		t.Errorf("copy in %q under %v, want Tokyo under the Pair", e.Region(cp), cp.Parent)
 	}
-	expect(t, cp, map[string]string{
+	mockengine.AssertInputs(t, cp, map[string]string{
 		// Unique per source image: a roll creates the new copy before the old one goes.
 		"name":            "MY-AMI-" + seoulImage,
 		"tags.Name":       "MY-AMI",

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -220,6 +221,17 @@ func AssertErrorMentions(t testing.TB, err error, want ...string) {
 	for _, w := range want {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("error does not mention %q:\n%v", w, err)
+		}
+	}
+}
+
+// AssertInputs fails t for every input of r at a dotted path ("tags.Name",
+// "aliases[0].name") whose text (see Text) is not the wanted one.
+func AssertInputs(t testing.TB, r *Resource, want map[string]string) {
+	t.Helper()
+	for _, k := range slices.Sorted(maps.Keys(want)) {
+		if got := r.Text(k); got != want[k] {
+			t.Errorf("%s %s: %s = %q, want %q", r.Type, r.Name, k, got, want[k])
 		}
 	}
 }
