@@ -2,7 +2,6 @@ package monitoring
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -219,11 +218,7 @@ func checkAlarm(t *testing.T, e *mockengine.Engine, a *mockengine.Resource, w wa
 		"okActions":          "[" + mockengine.Text(topic.Outputs, "arn") + "]",
 		"extendedStatistic":  "<unset>",
 	}
-	for _, k := range slices.Sorted(maps.Keys(fields)) {
-		if got := a.Text(k); got != fields[k] {
-			t.Errorf("%s: %s = %q, want %q", a.Name, k, got, fields[k])
-		}
-	}
+	mockengine.AssertInputs(t, a, fields)
 	checkDims(t, a, "dimensions", w.dims)
 	if got := e.Region(a); got != w.region {
 		t.Errorf("%s: region %s, want %s (its metric's)", a.Name, got, w.region)
@@ -263,7 +258,7 @@ func checkDims(t *testing.T, a *mockengine.Resource, path string, want map[strin
 func checkNoTunnelAlarm(t *testing.T, e *mockengine.Engine, a *mockengine.Resource, d Dashboard) {
 	t.Helper()
 	topic := topicIn(t, e, seoul)
-	for k, want := range map[string]string{
+	mockengine.AssertInputs(t, a, map[string]string{
 		"name": "hybrid-cloud-dev-vpn-no-tunnel-up", "threshold": "1", "comparisonOperator": "LessThanThreshold",
 		"evaluationPeriods": "1", "datapointsToAlarm": "1", "treatMissingData": "breaching",
 		"alarmActions": "[" + mockengine.Text(topic.Outputs, "arn") + "]", "okActions": "[" + mockengine.Text(topic.Outputs, "arn") + "]",
@@ -272,11 +267,7 @@ func checkNoTunnelAlarm(t *testing.T, e *mockengine.Engine, a *mockengine.Resour
 		"metricQueries.0.id": "tunnel1", "metricQueries.1.id": "tunnel2",
 		"metricQueries.2.id": "result", "metricQueries.2.expression": "MAX([tunnel1, tunnel2])", "metricQueries.2.returnData": "true",
 		"metricQueries.3": "<unset>",
-	} {
-		if got := a.Text(k); got != want {
-			t.Errorf("%s: %s = %q, want %q", a.Name, k, got, want)
-		}
-	}
+	})
 	for i, addr := range []string{d.VPN.Tunnel1Address, d.VPN.Tunnel2Address} {
 		q := fmt.Sprintf("metricQueries.%d.", i)
 		for k, want := range map[string]string{
