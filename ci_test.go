@@ -155,50 +155,43 @@ func environment(job *yaml.Node) string {
 // identities; an `up` job runs only for main, in `dev`.
 func credentialProblems(files []ciFile) []string {
 	var problems []string
-	for _, f := range files {
-		jobs := get(f.root, "jobs")
-		if jobs == nil {
-			continue
+	for _, j := range ciJobs(files) {
+		job, where := j.node, j.where
+		refs, whole := references(job)
+		env := environment(job)
+		if len(whole) > 0 {
+			problems = append(problems, fmt.Sprintf("%s: hands over whole contexts %v", where, whole))
 		}
-		for i := 0; i+1 < len(jobs.Content); i += 2 {
-			name, job := jobs.Content[i].Value, jobs.Content[i+1]
-			where := f.path + ": job " + name
-			refs, whole := references(job)
-			env := environment(job)
-			if len(whole) > 0 {
-				problems = append(problems, fmt.Sprintf("%s: hands over whole contexts %v", where, whole))
+		for _, s := range refs["secrets"] {
+			if env == "" && s != "GITHUB_TOKEN" {
+				problems = append(problems, where+": reads secret "+s+" outside a GitHub environment (every credential lives in one)")
+			}
+		}
+		cmd := pulumiCommand(job)
+		switch {
+		case cmd == "preview" || env == "preview":
+			if env != "preview" {
+				problems = append(problems, where+": runs pulumi preview outside the `preview` environment")
 			}
 			for _, s := range refs["secrets"] {
-				if env == "" && s != "GITHUB_TOKEN" {
-					problems = append(problems, where+": reads secret "+s+" outside a GitHub environment (every credential lives in one)")
+				if !slices.Contains(previewSecrets, s) {
+					problems = append(problems, where+": the preview reads secret "+s+", which is not a read-only identity")
 				}
 			}
-			cmd := pulumiCommand(job)
-			switch {
-			case cmd == "preview" || env == "preview":
-				if env != "preview" {
-					problems = append(problems, where+": runs pulumi preview outside the `preview` environment")
+			for _, v := range refs["vars"] {
+				if !slices.Contains(previewVars, v) {
+					problems = append(problems, where+": the preview reads variable "+v+", which is not a read-only identity")
 				}
-				for _, s := range refs["secrets"] {
-					if !slices.Contains(previewSecrets, s) {
-						problems = append(problems, where+": the preview reads secret "+s+", which is not a read-only identity")
-					}
-				}
-				for _, v := range refs["vars"] {
-					if !slices.Contains(previewVars, v) {
-						problems = append(problems, where+": the preview reads variable "+v+", which is not a read-only identity")
-					}
-				}
-				if !pulumiStepSays(job, "refresh", "true") {
-					problems = append(problems, where+": the preview does not refresh first (refresh: true), so it hides drift")
-				}
-			case cmd != "":
-				if env != "dev" {
-					problems = append(problems, where+": runs pulumi "+cmd+" outside the `dev` environment")
-				}
-				if cond := get(job, "if"); cond == nil || !strings.Contains(cond.Value, "github.ref == 'refs/heads/main'") {
-					problems = append(problems, where+": pulumi "+cmd+" is not limited to refs/heads/main (workflow_dispatch can pick any branch)")
-				}
+			}
+			if !pulumiStepSays(job, "refresh", "true") {
+				problems = append(problems, where+": the preview does not refresh first (refresh: true), so it hides drift")
+			}
+		case cmd != "":
+			if env != "dev" {
+				problems = append(problems, where+": runs pulumi "+cmd+" outside the `dev` environment")
+			}
+			if cond := get(job, "if"); cond == nil || !strings.Contains(cond.Value, "github.ref == 'refs/heads/main'") {
+				problems = append(problems, where+": pulumi "+cmd+" is not limited to refs/heads/main (workflow_dispatch can pick any branch)")
 			}
 		}
 	}
@@ -210,18 +203,31 @@ func credentialProblems(files []ciFile) []string {
 // that holds every credential runs.
 func cliVersionProblems(files []ciFile, version string) []string {
 	var problems []string
-	for _, f := range files {
-		jobs := get(f.root, "jobs")
-		if jobs == nil {
-			continue
-		}
-		for i := 0; i+1 < len(jobs.Content); i += 2 {
-			if pulumiCommand(jobs.Content[i+1]) != "" && !pulumiStepSays(jobs.Content[i+1], "pulumi-version", version) {
-				problems = append(problems, fmt.Sprintf("%s: job %s: pulumi/actions does not pin pulumi-version: %s (the SDK's version in go.mod)", f.path, jobs.Content[i].Value, version))
-			}
+	for _, j := range ciJobs(files) {
+		if pulumiCommand(j.node) != "" && !pulumiStepSays(j.node, "pulumi-version", version) {
+			problems = append(problems, fmt.Sprintf("%s: pulumi/actions does not pin pulumi-version: %s (the SDK's version in go.mod)", j.where, version))
 		}
 	}
 	return problems
+}
+
+// ciJob is one job of a workflow; where names it in messages.
+type ciJob struct {
+	where string
+	node  *yaml.Node
+}
+
+// ciJobs are the jobs of every file, in order.
+func ciJobs(files []ciFile) []ciJob {
+	var out []ciJob
+	for _, f := range files {
+		if jobs := get(f.root, "jobs"); jobs != nil {
+			for i := 0; i+1 < len(jobs.Content); i += 2 {
+				out = append(out, ciJob{where: f.path + ": job " + jobs.Content[i].Value, node: jobs.Content[i+1]})
+			}
+		}
+	}
+	return out
 }
 
 // sdkVersion is the Pulumi Go SDK's version in go.mod, without the v.
@@ -329,13 +335,9 @@ func TestCIPinsActionsAndKeepsDeployCredentialsFromPreviews(t *testing.T) {
 
 	// Both kinds of pulumi job exist, so the checks above had work to do.
 	var cmds []string
-	for _, f := range files {
-		if jobs := get(f.root, "jobs"); jobs != nil {
-			for i := 1; i < len(jobs.Content); i += 2 {
-				if c := pulumiCommand(jobs.Content[i]); c != "" {
-					cmds = append(cmds, c)
-				}
-			}
+	for _, j := range ciJobs(files) {
+		if c := pulumiCommand(j.node); c != "" {
+			cmds = append(cmds, c)
 		}
 	}
 	sort.Strings(cmds)
