@@ -15,11 +15,7 @@ import (
 // devConfig is Pulumi.dev.yaml as the engine would hand it to the program.
 func devConfig(t *testing.T) mockengine.Config {
 	t.Helper()
-	_, cfg, err := mockengine.LoadStackConfig(".", "dev")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
+	return stackConfig(t, "dev")
 }
 
 func runStack(t *testing.T, cfg mockengine.Config) (*mockengine.Engine, error) {

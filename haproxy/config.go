@@ -42,8 +42,8 @@ type Config struct {
 // cannot pick up a newer one on its own.
 var al2023ImageName = regexp.MustCompile(`^al2023-ami-2023\.[0-9]+\.[0-9]{8}\.[0-9]+-kernel-[0-9]+\.[0-9]+-(x86_64|arm64)$`)
 
-// ImageArch is the architecture an AL2023 image name is built for, or "".
-func ImageArch(image string) string {
+// imageArch is the architecture an AL2023 image name is built for, or "".
+func imageArch(image string) string {
 	if m := al2023ImageName.FindStringSubmatch(image); m != nil {
 		return m[1]
 	}
@@ -93,8 +93,8 @@ func (c Config) Validate() error {
 	p.EC2InstanceType("instanceType", c.InstanceType, false)
 	if p.Required("image", c.Image, "the exact AL2023 image name, e.g. al2023-ami-2023.9.20251208.0-kernel-6.1-x86_64") &&
 		p.Match("image", c.Image, al2023ImageName, "one exact Amazon Linux 2023 image name, al2023-ami-2023.<release>.<date>.<build>-kernel-<x.y>-<x86_64|arm64>, no wildcards") &&
-		c.InstanceType != "" && ImageArch(c.Image) != archOf(c.InstanceType) {
-		p.Addf("image", "%q is an %s image, but instanceType %s needs %s", c.Image, ImageArch(c.Image), c.InstanceType, archOf(c.InstanceType))
+		c.InstanceType != "" && imageArch(c.Image) != archOf(c.InstanceType) {
+		p.Addf("image", "%q is an %s image, but instanceType %s needs %s", c.Image, imageArch(c.Image), c.InstanceType, archOf(c.InstanceType))
 	}
 	if c.TokyoFromAmi && p.Required("amiName", c.AmiName, "the image name, e.g. MY-AMI, when tokyoFromAmi is true") {
 		p.Match("amiName", c.AmiName, amiNamePattern, "an EC2 image name of 3-106 letters, digits, spaces and ()[]./-'@_ (the copy adds '-' and the source image's ID)")

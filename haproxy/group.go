@@ -150,11 +150,10 @@ func newGroup(ctx *pulumi.Context, parent pulumi.Resource, name string, a groupA
 		return nil, fmt.Errorf("auto scaling group: %w", err)
 	}
 	return &Group{
-		Name:                  group.Name,
-		LaunchTemplateID:      lt.ID().ToStringOutput(),
-		LaunchTemplateVersion: lt.LatestVersion,
-		SecurityGroupID:       sg.ID().ToStringOutput(),
-		ImageID:               a.image.id,
+		Name:             group.Name,
+		LaunchTemplateID: lt.ID().ToStringOutput(),
+		SecurityGroupID:  sg.ID().ToStringOutput(),
+		ImageID:          a.image.id,
 	}, nil
 }
 

@@ -53,9 +53,8 @@ type Group struct {
 	// Name is the Auto Scaling group's name, for the console and the CLI
 	// (`aws autoscaling describe-instance-refreshes --auto-scaling-group-name`).
 	Name pulumi.StringOutput
-	// LaunchTemplateID and LaunchTemplateVersion are what its instances launch from.
-	LaunchTemplateID      pulumi.StringOutput
-	LaunchTemplateVersion pulumi.IntOutput
+	// LaunchTemplateID is what its instances launch from.
+	LaunchTemplateID pulumi.StringOutput
 	// SecurityGroupID is its instances' group.
 	SecurityGroupID pulumi.StringOutput
 	// ImageID is the image its instances launch.

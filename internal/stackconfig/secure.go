@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/hybridlab/hybrid-cloud/internal/validate"
 	"gopkg.in/yaml.v3"
@@ -37,10 +38,7 @@ func secureFields(root, stack string) (fields map[string]map[string]bool, ok boo
 	}
 	fields = map[string]map[string]bool{}
 	for key, node := range doc.Config {
-		section := key
-		if s, found := cutProject(key); found {
-			section = s
-		}
+		section, _ := strings.CutPrefix(key, validate.Project+":")
 		found := map[string]bool{}
 		walkSecure(&node, "", found)
 		if len(found) > 0 {
@@ -48,14 +46,6 @@ func secureFields(root, stack string) (fields map[string]map[string]bool, ok boo
 		}
 	}
 	return fields, true, nil
-}
-
-func cutProject(key string) (string, bool) {
-	prefix := validate.Project + ":"
-	if len(key) > len(prefix) && key[:len(prefix)] == prefix {
-		return key[len(prefix):], true
-	}
-	return "", false
 }
 
 // walkSecure records the path of every `{secure: ...}` value under n.
