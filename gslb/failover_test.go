@@ -436,9 +436,9 @@ func TestHealthChecksProbeEachRegionsNameOverHTTPS(t *testing.T) {
 		}
 		for role, tag := range map[string]string{"seoul": "active", "tokyo": "passive"} {
 			mockengine.AssertInputs(t, must(t, e, healthType, "gslb-"+role+"-health"), want{
-				"type":             "HTTPS",
-				"fqdn":             role + ".seojun.shop",
-				"port":             "443",
+				"type": "HTTPS",
+				"fqdn": role + ".seojun.shop",
+				"port": "443",
 				// Readiness, through the ALB: fails while Seoul has no web node.
 				"resourcePath":     readinessPath,
 				"requestInterval":  fmt.Sprint(hc.IntervalSeconds),
