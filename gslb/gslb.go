@@ -28,10 +28,11 @@ type Site struct {
 
 // Backend is what the tier behind one ALB needs: the target group its Auto
 // Scaling group registers in, the listener that forwards to it, and the
-// ALB's security group, which that tier lets in to its own. The tier declares the two rules between the groups;
-// IngressAlias and EgressAlias are the identities they had when this
-// component declared them, so that a stack updated across that change moves
-// the rules instead of recreating them.
+// ALB's security group, which that tier lets in to its own. The tier
+// declares the two rules between the groups; IngressAlias and EgressAlias
+// are the identities they had when this component declared them, so that a
+// stack updated across that change moves the rules instead of recreating
+// them.
 type Backend struct {
 	TargetGroupArn pulumi.StringOutput
 	// Listener is the HTTPS listener, the only one that forwards to the

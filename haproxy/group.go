@@ -39,7 +39,7 @@ const (
 
 // The waits this tier adds to a `pulumi up`, each bounded so that a first
 // deploy fails inside the deploy job's time limit instead of being killed
-// mid-update (docs/haproxy.md, "The first deploy's time budget").
+// mid-update (docs/gslb.md, "The first deploy": the budget).
 const (
 	// CapacityTimeout bounds how long `pulumi up` waits, when it creates a
 	// group, for its instance to be healthy in the target group
