@@ -86,6 +86,12 @@ type Failover struct {
 	HealthChecks []HealthCheckRef
 }
 
+// readinessTarget says, for the alarm's text, what a site's check probes and
+// when it fails.
+func readinessTarget(fqdn, path, albName string) string {
+	return fmt.Sprintf("https://%s%s, HAProxy's readiness through %s: fails when the ALB or HAProxy does not answer, or HAProxy has no web node in rotation", fqdn, path, albName)
+}
+
 // SiteRef is one region's load balancer and target group as CloudWatch
 // names them.
 type SiteRef struct {
@@ -191,11 +197,11 @@ func NewFailover(ctx *pulumi.Context, name string, args *FailoverArgs, opts ...p
 		OnNoHealthyTarget: fmt.Sprintf("nothing changes for clients while Seoul is healthy, but %s has no SECONDARY left to fail over to", c.failoverFQDN()),
 	}}
 	f.HealthChecks = []HealthCheckRef{{
-		Key: "seoul", Name: c.SeoulHealthCheckName, Target: "https://" + c.seoulFQDN() + args.Primary.ReadinessPath,
+		Key: "seoul", Name: c.SeoulHealthCheckName, Target: readinessTarget(c.seoulFQDN(), args.Primary.ReadinessPath, c.SeoulAlbName),
 		OnFailure: fmt.Sprintf("%s (PRIMARY, %s) fails over: clients resolve Tokyo within %d s", c.failoverFQDN(), c.SeoulSetID, f.WorstCaseFailoverSeconds),
 		ID:        f.PrimaryHealthCheckID,
 	}, {
-		Key: "tokyo", Name: c.TokyoHealthCheckName, Target: "https://" + c.tokyoFQDN() + args.Secondary.ReadinessPath,
+		Key: "tokyo", Name: c.TokyoHealthCheckName, Target: readinessTarget(c.tokyoFQDN(), args.Secondary.ReadinessPath, c.TokyoAlbName),
 		OnFailure: fmt.Sprintf("%s has no working SECONDARY (%s): should Seoul fail too, Route 53 keeps answering with Seoul", c.failoverFQDN(), c.TokyoSetID),
 		ID:        f.SecondaryHealthCheckID,
 	}}
