@@ -181,7 +181,7 @@ func build(mirrors string, s source) (TypeFacts, error) {
 	autoNamable := schema.nameInput && !sdk.requires(s.token, "Name")
 	if up.autonamingByHand && autoNamable {
 		tf.AutoName = "name"
-		tf.Bridge = up.pulumiRepo + " provider/resources.go: SetAutonaming(255, \"-\") (read by hand, not at " + up.pulumiRef + ")"
+		tf.Bridge = up.pulumiRepo + " provider/resources.go: setAutonaming(255, \"-\") (read by hand, not at " + up.pulumiRef + ")"
 	}
 	if up.pulumiResources != nil {
 		entry, autonaming, err := up.pulumiResources(mirrors, s.tfName)

@@ -34,8 +34,9 @@ var upstreams = map[string]upstream{
 			"so neither the upstream submodule commit at v6.83.4 nor its resources.go could be read; pulumi-aws v6 bridges " +
 			"terraform-provider-aws v5 (v7 moved to v6). Each type's fields were read by hand from the one stored version of its " +
 			"file (source.ref is that commit, not necessarily the bridged one) and kept only where the v6.83.4 Go SDK has the input. " +
-			"pulumi-aws calls SetAutonaming(255, \"-\") (every string input named name is auto-named), read in its provider/resources.go " +
-			"through the search tool, not at v6.83.4.",
+			"pulumi-aws's provider/resources.go (stored commit 00ba5ea53c2548fd367776345b7c52f191ce1372, not v6.83.4) auto-names every " +
+			"resource's Optional or Required name that has no field entry (its own setAutonaming(255, \"-\")) and aws_lb_target_group's " +
+			"name (AutoName, 32).",
 	},
 	"gcp": {
 		pulumiRepo: "pulumi/pulumi-gcp", pulumiRef: "v7.38.0",
@@ -115,7 +116,8 @@ var sources = []source{
 		readAt: "0073593e7d6993ba482409f4dc35438daaa79bb3", readByHand: []string{"log_group_class", "name", "name_prefix"}, nameInput: true},
 	{token: "aws:cloudwatch/metricAlarm:MetricAlarm", provider: "aws", tfName: "aws_cloudwatch_metric_alarm", file: "internal/service/cloudwatch/metric_alarm.go",
 		readAt: "(not opened)", readByHand: []string{"alarm_name"}, renames: map[string]string{"alarm_name": "name"}, autoNameByHand: "name",
-		note: "the stored file was not opened in this session; alarm_name is the alarm's identity (PutMetricAlarm keys on it), to be checked at the next bump"},
+		note: "the stored file was not opened in this session; alarm_name is the alarm's identity (PutMetricAlarm keys on it), to be checked at the next bump. " +
+			"The v6.83.4 SDK makes name optional although alarm_name is Required in Terraform: the bridge auto-names it"},
 	{token: "aws:ec2/amiCopy:AmiCopy", provider: "aws", tfName: "aws_ami_copy", file: "internal/service/ec2/ec2_ami_copy.go",
 		readAt: "(not opened)", readByHand: []string{"encrypted", "kms_key_id", "name", "source_ami_id", "source_ami_region"}, nameInput: true, note: notOpened},
 	{token: "aws:ec2/customerGateway:CustomerGateway", provider: "aws", tfName: "aws_customer_gateway", file: "internal/service/ec2/vpnsite_customer_gateway.go",
