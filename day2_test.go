@@ -102,9 +102,20 @@ func TestDayTwoChanges(t *testing.T) {
 	replaced := func(typ, name string, inputs ...string) string {
 		return mockengine.Change{Kind: mockengine.Replace, Type: typ, Name: name, Inputs: inputs}.String()
 	}
+	// replacedDeleteFirst is a replacement that deletes the old resource
+	// before it creates the new one (deleteBeforeReplace, or a name the
+	// program sets, which the new resource would collide on).
+	replacedDeleteFirst := func(typ, name string, inputs ...string) string {
+		return mockengine.Change{Kind: mockengine.Replace, Type: typ, Name: name, Inputs: inputs, DeleteFirst: true}.String()
+	}
 	protected := append(slices.Clone(protectedByTheSwitch), wwwRecords["simple"]...)
+	// Every template update writes a new template version; each group then
+	// moves to it, which starts its instance refresh.
 	bothTemplates := func(inputs ...string) []string {
-		return []string{updated(launchTemplateType, "haproxy-seoul-lt", inputs...), updated(launchTemplateType, "haproxy-tokyo-lt", inputs...)}
+		return []string{
+			updated(launchTemplateType, "haproxy-seoul-lt", inputs...), updated(launchTemplateType, "haproxy-tokyo-lt", inputs...),
+			updated("aws:autoscaling/group:Group", "haproxy-seoul-asg", "launchTemplate"), updated("aws:autoscaling/group:Group", "haproxy-tokyo-asg", "launchTemplate"),
+		}
 	}
 	var protectFlips []string
 	for _, r := range append(slices.Clone(protectedByTheSwitch), wwwRecords["simple"]...) {
@@ -139,8 +150,9 @@ func TestDayTwoChanges(t *testing.T) {
 				"create aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule haproxy-seoul-egress-8080",
 				"create aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule haproxy-tokyo-egress-8080",
 				updated("gcp:compute/firewall:Firewall", "oregon-fw", "allows"),
-				// The startup script changed: a new VM, which runs it.
-				replaced("gcp:compute/instance:Instance", "oregon-instance", "metadata"),
+				// The startup script changed: a new VM, which runs it. The
+				// program deletes the old one first (its name is taken).
+				replacedDeleteFirst("gcp:compute/instance:Instance", "oregon-instance", "metadata"),
 				updated("aws:route53/healthCheck:HealthCheck", "gslb-web-oregon-health", "port"),
 				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-health-web-oregon", "alarmDescription"),
 			),
@@ -152,10 +164,57 @@ func TestDayTwoChanges(t *testing.T) {
 		},
 		{
 			// The instance is replaced; its Elastic IP, which HAProxy and DNS
-			// use, stays (it moves to the new instance).
+			// use, stays: it moves to the new instance (the EIP's instance
+			// is updated in place, AssociateAddress).
 			name:   "the Seoul web node rolls to a newer image",
 			config: setting("hybrid-cloud:webNodes", "seoul.imageName", "al2023-ami-2023.9.20260105.0-kernel-6.1-x86_64"),
-			want:   []string{replaced("aws:ec2/instance:Instance", "seoul-instance", "ami")},
+			want: []string{
+				replaced("aws:ec2/instance:Instance", "seoul-instance", "ami"),
+				updated("aws:ec2/eip:Eip", "seoul-eip", "instance"),
+			},
+		},
+		{
+			// The page is in the user data (replaceOnChanges): a new
+			// instance; the EIP's association names the instance
+			// (instance_id is ForceNew), so it is replaced too, after the old
+			// one is deleted. The EIP and its address stay.
+			name:   "the Hong Kong node's label changes",
+			config: setting("hybrid-cloud:webNodes", "hongkong.label", "HK"),
+			want: []string{
+				replaced("alicloud:ecs/instance:Instance", "hongkong-instance", "userData"),
+				replacedDeleteFirst("alicloud:ecs/eipAssociation:EipAssociation", "hongkong-eip-association", "instanceId"),
+				updated("aws:route53/healthCheck:HealthCheck", "gslb-web-hongkong-health", "tags"),
+				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-health-web-hongkong", "alarmDescription"),
+				updated("aws:cloudwatch/dashboard:Dashboard", "monitoring-dashboard", "dashboardBody"),
+			},
+		},
+		{
+			// terraform-provider-aws modifies the connection's local CIDR in
+			// place (ModifyVpnConnectionOptions): same tunnels, same keys.
+			// What names the range is replaced: the static route, the VPC
+			// routes to the VGW and the on-prem router's route (its next
+			// hop, the gateway, moves into the new range). Nothing protected
+			// is replaced.
+			name: "the on-prem range changes",
+			config: func(t *testing.T, c mockengine.Config) mockengine.Config {
+				c = setField(t, c, "hybrid-cloud:vpn", "onPremCidr", "192.168.16.0/20")
+				return setField(t, c, "hybrid-cloud:vpn", "openstack.gatewayIp", "192.168.16.10")
+			},
+			want: []string{
+				updated("aws:ec2/vpnConnection:VpnConnection", "vpn-connection", "localIpv4NetworkCidr"),
+				replaced("aws:ec2/vpnConnectionRoute:VpnConnectionRoute", "vpn-static-route", "destinationCidrBlock"),
+				replaced("aws:ec2/route:Route", "vpn-onprem-route-0", "destinationCidrBlock"),
+				replaced("aws:ec2/route:Route", "vpn-onprem-route-1", "destinationCidrBlock"),
+				replaced("openstack:networking/routerRoute:RouterRoute", "vpn-router-route", "nextHop"),
+			},
+		},
+		{
+			// A new customer gateway (ipAddress is ForceNew), made before the
+			// old one is deleted; the connection moves to it in place.
+			name:    "the customer gateway's address changes",
+			config:  setting("hybrid-cloud:vpn", "customerGatewayIp", "123.142.252.26"),
+			want:    []string{replaced("aws:ec2/customerGateway:CustomerGateway", "vpn-cgw", "ipAddress"), updated("aws:ec2/vpnConnection:VpnConnection", "vpn-connection", "customerGatewayId")},
+			refused: []string{"aws:ec2/customerGateway:CustomerGateway vpn-cgw"},
 		},
 		{
 			// The page's text is in the user data: a new VM. The node's
@@ -163,7 +222,9 @@ func TestDayTwoChanges(t *testing.T) {
 			name:   "a web node's label changes",
 			config: setting("hybrid-cloud:webNodes", "london.label", "LONDRES"),
 			want: []string{
-				replaced("azure-native:compute:VirtualMachine", "london-vm", "osProfile"),
+				// osProfile.customData (replaceOnChanges) changed; the program
+				// deletes the VM first.
+				replacedDeleteFirst("azure-native:compute:VirtualMachine", "london-vm", "osProfile"),
 				updated("aws:route53/healthCheck:HealthCheck", "gslb-web-london-health", "tags"),
 				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-health-web-london", "alarmDescription"),
 				updated("aws:cloudwatch/dashboard:Dashboard", "monitoring-dashboard", "dashboardBody"),
@@ -171,8 +232,10 @@ func TestDayTwoChanges(t *testing.T) {
 		},
 		{
 			// Route 53 cannot change a check's interval: every check is
-			// replaced (records and alarms follow the new IDs). Nothing is
-			// lost, but a protected stack refuses it: lift protect first.
+			// replaced, and what names a check follows its new ID: the
+			// failover records, each check's alarm (its HealthCheckId
+			// dimension and text) and the dashboard. Nothing is lost, but a
+			// protected stack refuses it: lift protect first.
 			name:   "the health checks' interval changes",
 			config: setting("hybrid-cloud:gslb", "healthCheck.intervalSeconds", 10),
 			want: []string{
@@ -182,8 +245,15 @@ func TestDayTwoChanges(t *testing.T) {
 				replaced("aws:route53/healthCheck:HealthCheck", "gslb-web-london-health", "requestInterval"),
 				replaced("aws:route53/healthCheck:HealthCheck", "gslb-web-oregon-health", "requestInterval"),
 				replaced("aws:route53/healthCheck:HealthCheck", "gslb-web-hongkong-health", "requestInterval"),
-				// Its text quotes the failover time, which the interval sets.
-				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-health-seoul", "alarmDescription"),
+				updated(recordType, "gslb-seoul-failover", "healthCheckId"),
+				updated(recordType, "gslb-tokyo-failover", "healthCheckId"),
+				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-health-seoul", "alarmDescription", "dimensions"),
+				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-health-tokyo", "alarmDescription", "dimensions"),
+				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-health-web-seoul", "alarmDescription", "dimensions"),
+				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-health-web-london", "alarmDescription", "dimensions"),
+				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-health-web-oregon", "alarmDescription", "dimensions"),
+				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-health-web-hongkong", "alarmDescription", "dimensions"),
+				updated("aws:cloudwatch/dashboard:Dashboard", "monitoring-dashboard", "dashboardBody"),
 			},
 			refused: []string{
 				"aws:route53/healthCheck:HealthCheck gslb-seoul-health", "aws:route53/healthCheck:HealthCheck gslb-tokyo-health",
@@ -211,6 +281,7 @@ func TestDayTwoChanges(t *testing.T) {
 				cfg = tc.config(t, cfg)
 			}
 			after := mockengine.New("hybrid-cloud", "dev")
+			after.Follow(before)
 			if tc.world != nil {
 				tc.world(after)
 			}
@@ -358,4 +429,64 @@ func TestDayTwoEveryWebNodeDownReplacesNoHAProxy(t *testing.T) {
 		}
 	}
 	mockengine.AssertInputs(t, e.Find(healthType, "gslb-seoul-health"), map[string]string{"fqdn": "seoul.seojun.shop", "type": "HTTPS"})
+}
+
+// everySwitchOn is a stack's config with each switch that adds resources
+// turned on: the gateway VM (instead of a gateway address), Tokyo from the
+// copied AMI, the sticky cookie, SSH admin ranges, alert mail, and, with
+// existingVpc, an adopted VPC instead of MY-VPC.
+func everySwitchOn(t *testing.T, stack string, existingVpc bool) mockengine.Config {
+	t.Helper()
+	c := stackConfig(t, stack)
+	vpn := c.Object(t, "hybrid-cloud:vpn")
+	delete(vpn["openstack"].(map[string]any), "gatewayIp")
+	vpn["gatewayVm"] = map[string]any{"enabled": true, "name": "libreswan", "imageName": "rocky-9", "flavorName": "m1.small", "networkId": "net-1"}
+	c = c.Set("hybrid-cloud:vpn", vpn)
+	c = setField(t, c, "hybrid-cloud:haproxy", "tokyoFromAmi", true)
+	c = setField(t, c, "hybrid-cloud:haproxy", "stickyCookie", true)
+	c = setField(t, c, "hybrid-cloud:haproxy", "adminCidr", "123.142.0.0/16")
+	c = setField(t, c, "hybrid-cloud:webNodes", "london.adminCidr", "123.142.0.0/16")
+	c = setField(t, c, "hybrid-cloud:monitoring", "alertEmails", []any{"ops@example.com"})
+	if existingVpc {
+		c = setField(t, c, "hybrid-cloud:network", "existing", map[string]any{
+			"vpcId": "vpc-0a1b2c3d4e5f67890", "publicSubnetIds": []any{"subnet-0a1b2c3d", "subnet-1a1b2c3d"}, "routeTableIds": []any{"rtb-0a1b2c3d"},
+		})
+	}
+	return c
+}
+
+// TestEveryRegisteredTypeHasReplaceFacts: the offline engine can only say
+// what `pulumi up` replaces for types whose provider facts it has
+// (internal/mockengine/replace_facts.json, made by cmd/replacefacts from the
+// pinned providers' sources). A new resource type needs its facts first.
+func TestEveryRegisteredTypeHasReplaceFacts(t *testing.T) {
+	t.Parallel()
+	seen := map[string]string{}
+	for _, stack := range []string{"dev", "prod"} {
+		for _, existing := range []bool{false, true} {
+			for _, cfg := range []mockengine.Config{stackConfig(t, stack), everySwitchOn(t, stack, existing)} {
+				e := mockengine.New("hybrid-cloud", stack)
+				if err := e.Run(program, cfg); err != nil {
+					t.Fatalf("%s (existing VPC %v): %v", stack, existing, err)
+				}
+				for _, r := range e.Resources() {
+					if r.Custom && !strings.HasPrefix(r.Type, "pulumi:providers:") {
+						seen[r.Type] = r.Name
+					}
+				}
+			}
+		}
+	}
+	for typ, name := range seen {
+		f, ok := mockengine.FactsOf(typ)
+		switch {
+		case !ok:
+			t.Errorf("%s (e.g. %s) has no replace facts: add its Terraform source (or azure-native metadata) to internal/mockengine/cmd/replacefacts/manifest.go and regenerate", typ, name)
+		case f.Source.Repository == "" || f.Source.File == "" || f.Source.Method == "":
+			t.Errorf("%s: replace facts without provenance: %+v", typ, f.Source)
+		}
+	}
+	if len(seen) < 50 {
+		t.Errorf("only %d custom types registered: the switches did not turn on", len(seen))
+	}
 }

@@ -15,7 +15,7 @@ var computed = map[string]func(e *Engine, r *Resource) resource.PropertyMap{
 	"aws:ec2/instance:Instance": func(e *Engine, r *Resource) resource.PropertyMap {
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"publicIp":  e.PublicIP(r),
-			"privateIp": FakeIP("private:" + r.URN),
+			"privateIp": FakeIP("private:" + r.key()),
 			"arn":       "arn:aws:ec2:" + e.Region(r) + ":123456789012:instance/" + r.ID,
 		})
 	},

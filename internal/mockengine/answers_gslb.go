@@ -27,17 +27,17 @@ func init() {
 	})
 	answerResource("aws:lb/loadBalancer:LoadBalancer", func(e *Engine, r *Resource) resource.PropertyMap {
 		region, name := e.Region(r), stringArg(r.Inputs, "name")
-		suffix := fmt.Sprintf("app/%s/%016x", name, uint64(hash("alb:"+r.URN)))
+		suffix := fmt.Sprintf("app/%s/%016x", name, uint64(hash("alb:"+r.key())))
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"arn":       "arn:aws:elasticloadbalancing:" + region + ":123456789012:loadbalancer/" + suffix,
 			"arnSuffix": suffix,
-			"dnsName":   fmt.Sprintf("%s-%d.%s.elb.amazonaws.com", name, hash("dns:"+r.URN), region),
+			"dnsName":   fmt.Sprintf("%s-%d.%s.elb.amazonaws.com", name, hash("dns:"+r.key()), region),
 			// Each region's ELB hosted zone; fake, but one per region as in AWS.
 			"zoneId": fmt.Sprintf("ZELB%08X", hash("elb-zone:"+region)),
 		})
 	})
 	answerResource("aws:lb/targetGroup:TargetGroup", func(e *Engine, r *Resource) resource.PropertyMap {
-		suffix := fmt.Sprintf("targetgroup/%s/%016x", stringArg(r.Inputs, "name"), uint64(hash("tg:"+r.URN)))
+		suffix := fmt.Sprintf("targetgroup/%s/%016x", stringArg(r.Inputs, "name"), uint64(hash("tg:"+r.key())))
 		return resource.NewPropertyMapFromMap(map[string]any{
 			"arn":       "arn:aws:elasticloadbalancing:" + e.Region(r) + ":123456789012:" + suffix,
 			"arnSuffix": suffix,
@@ -45,7 +45,7 @@ func init() {
 	})
 	answerResource("aws:lb/listener:Listener", func(e *Engine, r *Resource) resource.PropertyMap {
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"arn": fmt.Sprintf("arn:aws:elasticloadbalancing:%s:123456789012:listener/app/%s/%08x", e.Region(r), r.Name, hash("listener:"+r.URN)),
+			"arn": fmt.Sprintf("arn:aws:elasticloadbalancing:%s:123456789012:listener/app/%s/%08x", e.Region(r), r.Name, hash("listener:"+r.key())),
 		})
 	})
 	// ACM's validation CNAME depends on the account and the domain only, so
@@ -70,7 +70,7 @@ func init() {
 			})
 		}
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"arn":                     fmt.Sprintf("arn:aws:acm:%s:123456789012:certificate/%08x", e.Region(r), hash("cert:"+r.URN)),
+			"arn":                     fmt.Sprintf("arn:aws:acm:%s:123456789012:certificate/%08x", e.Region(r), hash("cert:"+r.key())),
 			"domainValidationOptions": options,
 			"status":                  "PENDING_VALIDATION",
 		})

@@ -11,8 +11,8 @@ import (
 func init() {
 	answerResource("aws:ec2/vpnConnection:VpnConnection", func(e *Engine, r *Resource) resource.PropertyMap {
 		out := resource.NewPropertyMapFromMap(map[string]any{
-			"tunnel1Address":          FakeIP("tunnel1:" + r.URN),
-			"tunnel2Address":          FakeIP("tunnel2:" + r.URN),
+			"tunnel1Address":          FakeIP("tunnel1:" + r.key()),
+			"tunnel2Address":          FakeIP("tunnel2:" + r.key()),
 			"tunnel1CgwInsideAddress": "169.254.11.2",
 			"tunnel1VgwInsideAddress": "169.254.11.1",
 			"tunnel2CgwInsideAddress": "169.254.12.2",
@@ -22,7 +22,7 @@ func init() {
 		// AWS generates the keys the program did not set; secret, as AWS's are.
 		for _, k := range []resource.PropertyKey{"tunnel1PresharedKey", "tunnel2PresharedKey"} {
 			if _, set := r.Inputs[k]; !set {
-				out[k] = resource.MakeSecret(resource.NewStringProperty(fakeKey(string(k)+r.URN, 32)))
+				out[k] = resource.MakeSecret(resource.NewStringProperty(fakeKey(string(k)+r.key(), 32)))
 			}
 		}
 		return out
@@ -33,19 +33,19 @@ func init() {
 			n = int(v.NumberValue())
 		}
 		return resource.PropertyMap{
-			"result":     resource.MakeSecret(resource.NewStringProperty(fakeKey(r.URN, n))),
+			"result":     resource.MakeSecret(resource.NewStringProperty(fakeKey(r.key(), n))),
 			"bcryptHash": resource.MakeSecret(resource.NewStringProperty("$2a$10$mock")),
 		}
 	})
 	answerResource("openstack:networking/port:Port", func(e *Engine, r *Resource) resource.PropertyMap {
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"allFixedIps": []any{FakeIP("port:" + r.URN)},
-			"macAddress":  fmt.Sprintf("fa:16:3e:%02x:%02x:%02x", hash(r.URN)&0xff, hash(r.URN)>>8&0xff, hash(r.URN)>>16&0xff),
+			"allFixedIps": []any{FakeIP("port:" + r.key())},
+			"macAddress":  fmt.Sprintf("fa:16:3e:%02x:%02x:%02x", hash(r.key())&0xff, hash(r.key())>>8&0xff, hash(r.key())>>16&0xff),
 		})
 	})
 	answerResource("openstack:compute/instance:Instance", func(e *Engine, r *Resource) resource.PropertyMap {
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"accessIpV4": FakeIP("instance:" + r.URN),
+			"accessIpV4": FakeIP("instance:" + r.key()),
 		})
 	})
 }

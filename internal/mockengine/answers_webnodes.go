@@ -24,7 +24,7 @@ func init() {
 					continue
 				}
 				obj := nic.ObjectValue().Mappable()
-				obj["networkIp"] = FakeIP(fmt.Sprintf("private:%s:%d", r.URN, i))
+				obj["networkIp"] = FakeIP(fmt.Sprintf("private:%s:%d", r.key(), i))
 				if acs, ok := obj["accessConfigs"].([]any); ok {
 					for j, ac := range acs {
 						m, _ := ac.(map[string]any)
@@ -33,7 +33,7 @@ func init() {
 						}
 						// A reserved natIp stays; an empty one is ephemeral.
 						if ip, _ := m["natIp"].(string); ip == "" {
-							m["natIp"] = FakeIP(fmt.Sprintf("public:%s:%d:%d", r.URN, i, j))
+							m["natIp"] = FakeIP(fmt.Sprintf("public:%s:%d:%d", r.key(), i, j))
 						}
 						acs[j] = m
 					}
@@ -73,12 +73,12 @@ func init() {
 	// Alibaba's Elastic IP: its address, in use once associated.
 	answerResource("alicloud:ecs/eipAddress:EipAddress", func(e *Engine, r *Resource) resource.PropertyMap {
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"ipAddress": FakeIP("public:" + r.URN),
+			"ipAddress": FakeIP("public:" + r.key()),
 			"status":    "InUse",
 		})
 	})
 	answerResource("alicloud:ecs/instance:Instance", func(e *Engine, r *Resource) resource.PropertyMap {
-		out := map[string]any{"privateIp": FakeIP("private:" + r.URN)}
+		out := map[string]any{"privateIp": FakeIP("private:" + r.key())}
 		// Alibaba gives a public IP only with public bandwidth.
 		if bw, ok := r.Inputs["internetMaxBandwidthOut"]; ok && bw.IsNumber() && bw.NumberValue() > 0 {
 			out["publicIp"] = e.PublicIP(r)

@@ -24,15 +24,24 @@ type Change struct {
 	URN  string
 	// Type and Name identify the resource for people and for tests.
 	Type, Name string
-	// Inputs are the input properties whose values differ (update and replace).
+	// Inputs are the input properties whose values differ (update and
+	// replace), after the resource's ignoreChanges.
 	Inputs []string
 	// Options are the resource options that differ (update only): protect,
 	// retainOnDelete, deleteBeforeReplace, ignoreChanges, replaceOnChanges.
 	Options []string
+	// DeleteFirst marks a replacement that deletes the old resource before
+	// it creates the new one (deleteBeforeReplace, or the bridge's rule for
+	// an explicitly named resource): the resource is gone in between.
+	DeleteFirst bool
 }
 
 func (c Change) String() string {
-	s := fmt.Sprintf("%s %s %s", c.Kind, c.Type, c.Name)
+	kind := string(c.Kind)
+	if c.Kind == Replace && c.DeleteFirst {
+		kind = "replace (delete first)"
+	}
+	s := fmt.Sprintf("%s %s %s", kind, c.Type, c.Name)
 	if len(c.Inputs) > 0 {
 		s += " inputs[" + strings.Join(c.Inputs, ",") + "]"
 	}
@@ -45,10 +54,13 @@ func (c Change) String() string {
 // Diff compares what two runs registered, as the engine compares a program's
 // registrations with the stack's state: resources are matched by URN (or by
 // an alias of the new one naming the old URN), and a matched resource changes
-// when an input or a resource option differs; it is replaced when a changed
-// input is one its provider replaces it for (replaceKeys) or one its
-// replaceOnChanges option names. Dependencies and outputs are
-// not compared; the resources whose inputs an output feeds are.
+// when an input (after its ignoreChanges) or a resource option differs; it is
+// replaced when a value at one of its provider's replace paths
+// (replace_facts.json) or its replaceOnChanges paths differs, nested paths
+// compared value by value. Dependencies and outputs are not compared; the
+// resources whose inputs an output feeds are. Run the second engine with
+// Follow(before) so that a replaced resource's new ID and outputs reach its
+// dependents, as they do in `pulumi up`.
 func Diff(before, after *Engine) []Change {
 	old := map[string]*Resource{}
 	for _, r := range before.Resources() {
@@ -68,10 +80,11 @@ func Diff(before, after *Engine) []Change {
 			continue
 		}
 		seen[prev.URN] = true
+		d := decide(prev, r)
 		c := Change{Kind: Update, URN: r.URN, Type: r.Type, Name: r.Name,
-			Inputs: changedKeys(prev, r), Options: changedOptions(prev.Options, r.Options)}
-		if replaces(r, c.Inputs) {
-			c.Kind = Replace
+			Inputs: d.changed, Options: changedOptions(prev.Options, r.Options)}
+		if d.replace {
+			c.Kind, c.DeleteFirst = Replace, d.deleteFirst
 		}
 		if len(c.Inputs) > 0 || len(c.Options) > 0 {
 			changes = append(changes, c)
@@ -84,22 +97,6 @@ func Diff(before, after *Engine) []Change {
 	}
 	sort.Slice(changes, func(i, j int) bool { return changes[i].URN < changes[j].URN })
 	return changes
-}
-
-func changedKeys(a, b *Resource) []string {
-	var keys []string
-	for k, v := range a.Inputs {
-		if w, ok := b.Inputs[k]; !ok || !v.DeepEquals(w) {
-			keys = append(keys, string(k))
-		}
-	}
-	for k := range b.Inputs {
-		if _, ok := a.Inputs[k]; !ok {
-			keys = append(keys, string(k))
-		}
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func changedOptions(a, b Options) []string {

@@ -223,31 +223,132 @@ func TestMoveAddressChangesOnlyTheNamedResourcesAddress(t *testing.T) {
 	}
 }
 
-func TestReplacesKnowsTheProvidersForceNewFields(t *testing.T) {
+// decide reads the provider's replace paths from replace_facts.json and
+// compares values at nested paths, not top-level keys.
+func TestDecideKnowsTheProvidersForceNewFields(t *testing.T) {
 	t.Parallel()
-	instance := func(replaceOnUserData bool) *Resource {
-		return &Resource{Type: "aws:ec2/instance:Instance", Inputs: resource.NewPropertyMapFromMap(map[string]any{
-			"userDataReplaceOnChange": replaceOnUserData,
-		})}
+	res := func(typ string, inputs map[string]any, opts Options) *Resource {
+		return &Resource{Type: typ, Inputs: resource.NewPropertyMapFromMap(inputs), Options: opts}
 	}
-	vm := &Resource{Type: "azure-native:compute:VirtualMachine", Options: Options{ReplaceOnChanges: []string{"osProfile.customData"}}}
+	const instance, vm, conn = "aws:ec2/instance:Instance", "azure-native:compute:VirtualMachine", "aws:ec2/vpnConnection:VpnConnection"
+	customData := Options{ReplaceOnChanges: []string{"osProfile.customData"}}
+	osProfile := func(user, data string) map[string]any {
+		return map[string]any{"osProfile": map[string]any{"adminUsername": user, "customData": data}}
+	}
 	for _, tc := range []struct {
-		name    string
-		r       *Resource
-		changed []string
-		want    bool
+		name           string
+		before, after  *Resource
+		replace, first bool
 	}{
-		{"an instance's image", instance(false), []string{"ami"}, true},
-		{"an instance's tags", instance(false), []string{"tags"}, false},
-		{"user data, replace on change", instance(true), []string{"userData"}, true},
-		{"user data, updated in place", instance(false), []string{"userData"}, false},
-		{"a nested replaceOnChanges path", vm, []string{"osProfile"}, true},
-		{"another field of that VM", vm, []string{"hardwareProfile"}, false},
-		{"any input of a random password", &Resource{Type: "random:index/randomPassword:RandomPassword"}, []string{"length"}, true},
-		{"a type with no entry", &Resource{Type: thingType}, []string{"a"}, false},
+		{"an instance's image", res(instance, map[string]any{"ami": "a"}, Options{}), res(instance, map[string]any{"ami": "b"}, Options{}), true, false},
+		{"an instance's tags", res(instance, map[string]any{"tags": map[string]any{"a": "1"}}, Options{}), res(instance, map[string]any{"tags": map[string]any{"a": "2"}}, Options{}), false, false},
+		{"user data, replace on change",
+			res(instance, map[string]any{"userData": "a", "userDataReplaceOnChange": true}, Options{}),
+			res(instance, map[string]any{"userData": "b", "userDataReplaceOnChange": true}, Options{}), true, false},
+		{"user data, updated in place", res(instance, map[string]any{"userData": "a"}, Options{}), res(instance, map[string]any{"userData": "b"}, Options{}), false, false},
+		{"the nested replaceOnChanges path", res(vm, osProfile("u", "a"), customData), res(vm, osProfile("u", "b"), customData), true, false},
+		{"another field of the same object", res(vm, osProfile("u", "a"), customData), res(vm, osProfile("v", "a"), customData), false, false},
+		{"a tunnel's inside CIDR", res(conn, map[string]any{"tunnel1InsideCidr": "169.254.11.0/30"}, Options{}),
+			res(conn, map[string]any{"tunnel1InsideCidr": "169.254.21.0/30"}, Options{}), true, false},
+		{"the remote network CIDR", res(conn, map[string]any{"remoteIpv4NetworkCidr": "10.0.0.0/16"}, Options{}),
+			res(conn, map[string]any{"remoteIpv4NetworkCidr": "10.1.0.0/16"}, Options{}), false, false},
+		{"an ignored change", res(instance, map[string]any{"ami": "a"}, Options{IgnoreChanges: []string{"ami"}}),
+			res(instance, map[string]any{"ami": "b"}, Options{IgnoreChanges: []string{"ami"}}), false, false},
+		{"any input of a random password", res("random:index/randomPassword:RandomPassword", map[string]any{"length": 32}, Options{}),
+			res("random:index/randomPassword:RandomPassword", map[string]any{"length": 40}, Options{}), true, false},
+		{"an explicitly named target group's port",
+			res("aws:lb/targetGroup:TargetGroup", map[string]any{"name": "TG", "port": 80}, Options{}),
+			res("aws:lb/targetGroup:TargetGroup", map[string]any{"name": "TG", "port": 8080}, Options{}), true, true},
+		{"an auto-named target group's port",
+			res("aws:lb/targetGroup:TargetGroup", map[string]any{"port": 80}, Options{}),
+			res("aws:lb/targetGroup:TargetGroup", map[string]any{"port": 8080}, Options{}), true, false},
+		{"a type with no facts", res(thingType, map[string]any{"a": "1"}, Options{}), res(thingType, map[string]any{"a": "2"}, Options{}), false, false},
 	} {
-		if got := replaces(tc.r, tc.changed); got != tc.want {
-			t.Errorf("%s: replaces = %v, want %v", tc.name, got, tc.want)
+		d := decide(tc.before, tc.after)
+		if d.replace != tc.replace || d.deleteFirst != tc.first {
+			t.Errorf("%s: replace %v, delete first %v; want %v, %v", tc.name, d.replace, d.deleteFirst, tc.replace, tc.first)
 		}
+	}
+}
+
+// An ignored path keeps its old value for the diff, nested ones too.
+func TestIgnoreChangesKeepsTheOldValueAtThePath(t *testing.T) {
+	t.Parallel()
+	olds := resource.NewPropertyMapFromMap(map[string]any{"a": "1", "o": map[string]any{"x": "1", "y": "1"}, "l": []any{map[string]any{"x": "1"}}})
+	news := resource.NewPropertyMapFromMap(map[string]any{"a": "2", "o": map[string]any{"x": "2", "y": "2"}, "l": []any{map[string]any{"x": "2"}}})
+	got := changedInputs(olds, withIgnoredChanges(olds, news, []string{"a", "o.x", "l[*].x"}))
+	if want := []string{"o"}; !slices.Equal(got, want) {
+		t.Errorf("changed %v, want %v (o.y still differs)", got, want)
+	}
+	if !Lookup(news, "a").DeepEquals(resource.NewStringProperty("2")) || !Lookup(news, "o.x").DeepEquals(resource.NewStringProperty("2")) {
+		t.Error("withIgnoredChanges changed the new inputs it was given")
+	}
+}
+
+// In a following run a replaced resource gets a new ID, which its
+// dependents see; an updated one keeps its ID.
+func TestAFollowingRunGivesAReplacementANewID(t *testing.T) {
+	t.Parallel()
+	program := func(ami string) pulumi.RunFunc {
+		return func(ctx *pulumi.Context) error {
+			var inst thing
+			if err := ctx.RegisterResource("aws:ec2/instance:Instance", "web", pulumi.Map{"ami": pulumi.String(ami)}, &inst); err != nil {
+				return err
+			}
+			var eip thing
+			return ctx.RegisterResource("aws:ec2/eip:Eip", "web-eip", pulumi.Map{"instance": inst.ID()}, &eip)
+		}
+	}
+	before := run(t, New("p", "s"), program("ami-1"))
+	same := New("p", "s")
+	same.Follow(before)
+	run(t, same, program("ami-1"))
+	if a, b := before.Find("aws:ec2/instance:Instance", "web").ID, same.Find("aws:ec2/instance:Instance", "web").ID; a != b {
+		t.Errorf("an unchanged instance's ID moved from %s to %s", a, b)
+	}
+	after := New("p", "s")
+	after.Follow(before)
+	run(t, after, program("ami-2"))
+	got := changeLines(Diff(before, after))
+	want := []string{
+		"replace aws:ec2/instance:Instance web inputs[ami]",
+		"update aws:ec2/eip:Eip web-eip inputs[instance]",
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("Diff =\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}
+
+// Each update of a launch template is a new version; a run that changes
+// nothing keeps it.
+func TestLaunchTemplateVersionsCountUp(t *testing.T) {
+	t.Parallel()
+	program := func(image string) pulumi.RunFunc {
+		return func(ctx *pulumi.Context) error {
+			var lt thing
+			return ctx.RegisterResource("aws:ec2/launchTemplate:LaunchTemplate", "lt",
+				pulumi.Map{"imageId": pulumi.String(image), "updateDefaultVersion": pulumi.Bool(true)}, &lt)
+		}
+	}
+	e := run(t, New("p", "s"), program("ami-1"))
+	for i, image := range []string{"ami-2", "ami-2", "ami-3"} {
+		next := New("p", "s")
+		next.Follow(e)
+		e = run(t, next, program(image))
+		got := e.Find("aws:ec2/launchTemplate:LaunchTemplate", "lt").Outputs
+		want := []float64{2, 2, 3}[i]
+		if Lookup(got, "latestVersion").NumberValue() != want || Lookup(got, "defaultVersion").NumberValue() != want {
+			t.Errorf("run %d (%s): latest %v, default %v; want %v", i+2, image, got["latestVersion"], got["defaultVersion"], want)
+		}
+	}
+}
+
+func TestChangeNamesADeleteFirstReplacement(t *testing.T) {
+	t.Parallel()
+	c := Change{Kind: Replace, Type: "aws:lb/targetGroup:TargetGroup", Name: "tg", Inputs: []string{"port"}, DeleteFirst: true}
+	if got, want := c.String(), "replace (delete first) aws:lb/targetGroup:TargetGroup tg inputs[port]"; got != want {
+		t.Errorf("%q, want %q", got, want)
 	}
 }

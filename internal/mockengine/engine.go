@@ -41,6 +41,24 @@ type Resource struct {
 	// Options are the resource options that change what the engine does
 	// with r on a later update or destroy.
 	Options Options
+
+	// prev is the previous run's resource r updates or replaces (a
+	// following engine only); generation counts r's replacements, so that
+	// a replacement gets a new ID and new computed outputs.
+	prev       *Resource
+	generation int
+}
+
+// seed is a stable seed for r's fake computed values: the same from run to
+// run, another one for each replacement (a new instance gets a new address).
+func (r *Resource) seed(kind string) string { return kind + ":" + r.key() }
+
+// key is r's URN, and its generation once replaced.
+func (r *Resource) key() string {
+	if r.generation > 0 {
+		return fmt.Sprintf("%s#%d", r.URN, r.generation)
+	}
+	return r.URN
 }
 
 // Options are the resource options the engine records; a day-2 test
@@ -94,6 +112,31 @@ type Engine struct {
 	// movedAddresses names resources the cloud gives a new public address
 	// on this run. Set with MoveAddress.
 	movedAddresses map[string]bool
+	// prior is the run whose state this run updates (Follow).
+	prior *Engine
+}
+
+// Follow makes this run the next `pulumi up` of the stack prior ran: a
+// resource that this run updates keeps prior's ID, one it replaces gets a
+// new ID and new computed outputs, which its dependents then see, as the
+// engine hands them the replacement's outputs. Call it before Run.
+func (e *Engine) Follow(prior *Engine) { e.prior = prior }
+
+// previous is prior's resource that r updates or replaces, matched by URN
+// or by one of r's aliases, or nil.
+func (e *Engine) previous(r *Resource) *Resource {
+	if e.prior == nil {
+		return nil
+	}
+	if p := e.prior.ByURN(r.URN); p != nil {
+		return p
+	}
+	for _, a := range r.Options.Aliases {
+		if p := e.prior.ByURN(a); p != nil {
+			return p
+		}
+	}
+	return nil
 }
 
 // New returns an engine for project and stack.
@@ -114,7 +157,7 @@ func (e *Engine) MoveAddress(name string) { e.movedAddresses[name] = true }
 // PublicIP is the public address the mock cloud gives r: stable from run to
 // run unless MoveAddress named r.
 func (e *Engine) PublicIP(r *Resource) string {
-	seed := "public:" + r.URN
+	seed := r.seed("public")
 	if e.movedAddresses[r.Name] {
 		seed += "#moved"
 	}
@@ -203,6 +246,13 @@ func (e *Engine) NewResource(args pulumi.MockResourceArgs) (string, resource.Pro
 		r.Parent = ""
 	}
 	r.ID = args.ID
+	if prev := e.previous(r); prev != nil && r.Custom && r.ID == "" {
+		r.prev, r.generation, r.ID = prev, prev.generation, prev.ID
+		if decide(prev, r).replace {
+			r.generation++
+			r.ID = fakeID(r)
+		}
+	}
 	if r.ID == "" {
 		r.ID = fakeID(r)
 	}
@@ -417,6 +467,9 @@ func hash(s string) uint32 {
 }
 
 func fakeID(r *Resource) string {
+	if r.generation > 0 {
+		return fmt.Sprintf("%s-%08x", r.Name, hash(r.seed("id")))
+	}
 	return fmt.Sprintf("%s-%08x", r.Name, hash(r.URN))
 }
 

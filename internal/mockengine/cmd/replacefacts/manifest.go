@@ -1,0 +1,236 @@
+package main
+
+// upstream is one Pulumi provider as go.mod pins it and the source it is
+// built from.
+type upstream struct {
+	pulumiRepo, pulumiRef string
+	// repo and ref are the Terraform provider the bridge builds at that tag
+	// (its upstream submodule commit or provider/go.mod's require).
+	repo, ref string
+	// sdkModule and sdkDir locate the pinned Go SDK in the module cache.
+	sdkModule, sdkDir string
+	// constsFile holds the string constants resource files use as keys.
+	constsFile string
+	// pulumiResources reads the bridge's overrides; nil when the pulumi-*
+	// repository could not be mirrored.
+	pulumiResources func(mirrors, tfName string) (string, bool, error)
+	// autonamingByHand stands in for pulumiResources when there is no
+	// mirror: the provider calls SetAutonaming (read by hand).
+	autonamingByHand bool
+	// azure marks azure-native, which is not a bridged provider: its facts
+	// are its own metadata, listed per type.
+	azure bool
+	note  string
+}
+
+var upstreams = map[string]upstream{
+	"aws": {
+		pulumiRepo: "pulumi/pulumi-aws", pulumiRef: "v6.83.4",
+		repo: "hashicorp/terraform-provider-aws", ref: "v5.x (exact tag not read)",
+		sdkModule: "github.com/pulumi/pulumi-aws/sdk/v6", sdkDir: "go/aws",
+		constsFile:       "names/attr_constants.go",
+		autonamingByHand: true,
+		note: "pulumi/pulumi-aws (731 MB) and hashicorp/terraform-provider-aws (932 MB) are over the 500 MB a fetch may bring, " +
+			"so neither the upstream submodule commit at v6.83.4 nor its resources.go could be read; pulumi-aws v6 bridges " +
+			"terraform-provider-aws v5 (v7 moved to v6). Each type's fields were read by hand from the one stored version of its " +
+			"file (source.ref is that commit, not necessarily the bridged one) and kept only where the v6.83.4 Go SDK has the input. " +
+			"pulumi-aws's provider/resources.go (stored commit 00ba5ea53c2548fd367776345b7c52f191ce1372, not v6.83.4) auto-names every " +
+			"resource's Optional or Required name that has no field entry (its own setAutonaming(255, \"-\")) and aws_lb_target_group's " +
+			"name (AutoName, 32).",
+	},
+	"gcp": {
+		pulumiRepo: "pulumi/pulumi-gcp", pulumiRef: "v7.38.0",
+		repo: "hashicorp/terraform-provider-google-beta", ref: "a78523434d619acfb3251c794132fe38755a8267",
+		sdkModule: "github.com/pulumi/pulumi-gcp/sdk/v7", sdkDir: "go/gcp",
+		pulumiResources: bridgeEntries("pulumi/pulumi-gcp", "v7.38.0"),
+		note:            "upstream is pulumi-gcp v7.38.0's upstream submodule commit (.gitmodules: terraform-provider-google-beta).",
+	},
+	"alicloud": {
+		pulumiRepo: "pulumi/pulumi-alicloud", pulumiRef: "v3.10.0",
+		repo: "aliyun/terraform-provider-alicloud", ref: "v1.144.0",
+		sdkModule: "github.com/pulumi/pulumi-alicloud/sdk/v3", sdkDir: "go/alicloud",
+		pulumiResources: bridgeEntries("pulumi/pulumi-alicloud", "v3.10.0"),
+		note:            "upstream version from pulumi-alicloud v3.10.0's provider/go.mod (require github.com/aliyun/terraform-provider-alicloud v1.144.0).",
+	},
+	"openstack": {
+		pulumiRepo: "pulumi/pulumi-openstack", pulumiRef: "v3.13.3",
+		repo: "terraform-provider-openstack/terraform-provider-openstack", ref: "v1.52.1",
+		sdkModule: "github.com/pulumi/pulumi-openstack/sdk/v3", sdkDir: "go/openstack",
+		pulumiResources: bridgeEntries("pulumi/pulumi-openstack", "v3.13.3"),
+		note:            "upstream version from pulumi-openstack v3.13.3's provider/go.mod (require ... terraform-provider-openstack v1.52.1).",
+	},
+	"random": {
+		pulumiRepo: "pulumi/pulumi-random", pulumiRef: "v4.16.0",
+		repo: "hashicorp/terraform-provider-random", ref: "c6e90de466877b3b0d6dd39c7573c1cfedf0a58d",
+		sdkModule: "github.com/pulumi/pulumi-random/sdk/v4", sdkDir: "go/random",
+		pulumiResources: bridgeEntries("pulumi/pulumi-random", "v4.16.0"),
+		note:            "upstream from pulumi-random v4.16.0's provider/go.mod (terraform-provider-random v1.3.2-0.20231204135814-c6e90de46687, tag v3.6.0); a plugin-framework provider.",
+	},
+	"azure-native": {
+		pulumiRepo: "pulumi/pulumi-azure-native", pulumiRef: "v2.90.0",
+		repo: "pulumi/pulumi-azure-native", ref: "provider/pkg/gen/replacement.go and properties.go (stored versions, not v2.90.0)",
+		azure: true,
+		note: "pulumi/pulumi-azure-native (1.8 GB) is over the fetch limit and its metadata is not in the Go SDK, so v2.90.0 could not be read. " +
+			"azure-native forces replacement for (a) properties whose x-ms-mutability lacks \"update\" and (b) its forceNewMap " +
+			"(provider/pkg/gen/properties.go forceNew, replacement.go), read in two stored versions that agree for these types; " +
+			"(c) the resource name and resource group are path parameters, part of the resource ID: a new value is a new resource.",
+	},
+}
+
+// source is one Pulumi resource type and the Terraform resource behind it.
+type source struct {
+	token, provider, tfName, file string
+	// funcName is the resource's schema function; "" for the first
+	// function in file returning *schema.Resource.
+	funcName string
+	// readByHand are the ForceNew attribute paths (Terraform names, nested
+	// joined by ".") read from file at readAt when there is no mirror.
+	readByHand        []string
+	conditionalByHand []string
+	readAt            string
+	nameInput         bool
+	// wholeResource: every input replaces (a resource with no Update).
+	wholeResource bool
+	// renames are the bridge's top-level TF -> Pulumi renames (SDK names).
+	renames map[string]string
+	// autoNameByHand: the bridge auto-names this input (read by hand).
+	autoNameByHand string
+	// pulumiReplaceOn: azure-native's facts, already in Pulumi names.
+	pulumiReplaceOn []string
+	note            string
+}
+
+const notOpened = "the stored Terraform file was not opened in this session: fields carried over from the replace map this file replaces, to be checked at the next bump"
+
+var sources = []source{
+	// --- AWS (read by hand: see upstreams["aws"].note).
+	{token: "aws:acm/certificate:Certificate", provider: "aws", tfName: "aws_acm_certificate", file: "internal/service/acm/certificate.go",
+		readAt: "01661ea3cbe6b07ed725b03c587d24ceb464484a", readByHand: []string{"certificate_authority_arn", "domain_name", "key_algorithm", "subject_alternative_names", "validation_method", "validation_option.#", "validation_option.domain_name", "validation_option.validation_domain"}},
+	{token: "aws:acm/certificateValidation:CertificateValidation", provider: "aws", tfName: "aws_acm_certificate_validation", file: "internal/service/acm/certificate_validation.go",
+		readAt: "004eea7f9b6658d88d652e89e10c7520a10ad6b8", readByHand: []string{"certificate_arn", "validation_record_fqdns"}},
+	{token: "aws:autoscaling/group:Group", provider: "aws", tfName: "aws_autoscaling_group", file: "internal/service/autoscaling/group.go",
+		readAt: "(not opened)", readByHand: []string{"name", "name_prefix"}, nameInput: true, note: notOpened},
+	{token: "aws:cloudwatch/dashboard:Dashboard", provider: "aws", tfName: "aws_cloudwatch_dashboard", file: "internal/service/cloudwatch/dashboard.go",
+		readAt: "0620f2a6a126dfcbc4aecbc9a117b0fbea1656ff", readByHand: []string{"dashboard_name"}},
+	{token: "aws:cloudwatch/logGroup:LogGroup", provider: "aws", tfName: "aws_cloudwatch_log_group", file: "internal/service/logs/group.go",
+		readAt: "0073593e7d6993ba482409f4dc35438daaa79bb3", readByHand: []string{"log_group_class", "name", "name_prefix"}, nameInput: true},
+	{token: "aws:cloudwatch/metricAlarm:MetricAlarm", provider: "aws", tfName: "aws_cloudwatch_metric_alarm", file: "internal/service/cloudwatch/metric_alarm.go",
+		readAt: "055611a654738da73e7b1e2b5d2b7672c6d4d531", readByHand: []string{"alarm_name"}, renames: map[string]string{"alarm_name": "name"}, autoNameByHand: "name",
+		note: "pulumi-aws maps alarm_name to name; the v6.83.4 SDK makes it optional although alarm_name is Required in Terraform: the bridge auto-names it"},
+	{token: "aws:ec2/amiCopy:AmiCopy", provider: "aws", tfName: "aws_ami_copy", file: "internal/service/ec2/ec2_ami_copy.go",
+		readAt: "13780a0f784b1305cb7f26b1de1957d57746e527", readByHand: []string{"encrypted", "ephemeral_block_device.#", "kms_key_id", "name", "source_ami_id", "source_ami_region"}, nameInput: true},
+	{token: "aws:ec2/customerGateway:CustomerGateway", provider: "aws", tfName: "aws_customer_gateway", file: "internal/service/ec2/vpnsite_customer_gateway.go",
+		readAt: "08923b68b5ad6fcfdd38362fb5247e39a9b07add", readByHand: []string{"bgp_asn", "certificate_arn", "device_name", "ip_address", "type"}},
+	{token: "aws:ec2/eip:Eip", provider: "aws", tfName: "aws_eip", file: "internal/service/ec2/ec2_eip.go",
+		readAt: "01606926a0c0ab9174aec440f976a48b0baee722", readByHand: []string{"address", "domain", "ipam_pool_id", "network_border_group", "public_ipv4_pool"}},
+	{token: "aws:ec2/instance:Instance", provider: "aws", tfName: "aws_instance", file: "internal/service/ec2/ec2_instance.go",
+		readAt: "0015dfcd06d5d78e5e1c3cabe8cea837d379d1c7", readByHand: []string{
+			"ami", "associate_public_ip_address", "availability_zone",
+			"cpu_core_count", "cpu_options.amd_sev_snp", "cpu_options.core_count", "cpu_options.threads_per_core", "cpu_threads_per_core",
+			"ebs_block_device.delete_on_termination", "ebs_block_device.device_name", "ebs_block_device.encrypted", "ebs_block_device.iops",
+			"ebs_block_device.kms_key_id", "ebs_block_device.snapshot_id", "ebs_block_device.throughput", "ebs_block_device.volume_size",
+			"ebs_block_device.volume_type", "ebs_optimized", "enclave_options.enabled", "ephemeral_block_device.#", "hibernation", "host_id",
+			"ipv6_address_count", "ipv6_addresses", "key_name", "launch_template.#", "launch_template.id", "launch_template.name",
+			"network_interface.delete_on_termination", "network_interface.device_index", "network_interface.network_card_index",
+			"network_interface.network_interface_id", "placement_group", "placement_partition_number", "private_dns_name_options.#",
+			"private_ip", "root_block_device.encrypted", "root_block_device.kms_key_id", "security_groups", "subnet_id", "tenancy"},
+		conditionalByHand: []string{"user_data", "user_data_base64", "launch_template"},
+		note:              "user_data and user_data_base64 replace only with user_data_replace_on_change (customdiff.ForceNewIf); launch_template.0.version when the instance's version differs (d.ForceNew)"},
+	{token: "aws:ec2/internetGateway:InternetGateway", provider: "aws", tfName: "aws_internet_gateway", file: "internal/service/ec2/vpc_internet_gateway.go",
+		readAt: "08923b68b5ad6fcfdd38362fb5247e39a9b07add", readByHand: []string{}},
+	{token: "aws:ec2/launchTemplate:LaunchTemplate", provider: "aws", tfName: "aws_launch_template", file: "internal/service/ec2/ec2_launch_template.go",
+		readAt: "025e4f81cab8553cb052aebfcc5987e2aa8c702a", readByHand: []string{"name", "name_prefix"}, nameInput: true,
+		note: "every other field is updated in place: an update writes a new template version (CreateLaunchTemplateVersion), so latestVersion counts up"},
+	{token: "aws:ec2/route:Route", provider: "aws", tfName: "aws_route", file: "internal/service/ec2/vpc_route.go",
+		readAt: "0128541e0711766f28540143a9d73738aced60aa", readByHand: []string{"destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id", "route_table_id"}},
+	{token: "aws:ec2/routeTable:RouteTable", provider: "aws", tfName: "aws_route_table", file: "internal/service/ec2/vpc_route_table.go",
+		readAt: "022092419b7cda11527df3c6b51cbfe1876c1722", readByHand: []string{"vpc_id"}},
+	{token: "aws:ec2/routeTableAssociation:RouteTableAssociation", provider: "aws", tfName: "aws_route_table_association", file: "internal/service/ec2/vpc_route_table_association.go",
+		readAt: "0be71beb458ad8875e0acc5c91519c0ceeb214aa", readByHand: []string{"gateway_id", "subnet_id"}},
+	{token: "aws:ec2/securityGroup:SecurityGroup", provider: "aws", tfName: "aws_security_group", file: "internal/service/ec2/vpc_security_group.go",
+		readAt: "01606926a0c0ab9174aec440f976a48b0baee722", readByHand: []string{"description", "name", "name_prefix", "vpc_id"}, nameInput: true},
+	{token: "aws:ec2/subnet:Subnet", provider: "aws", tfName: "aws_subnet", file: "internal/service/ec2/vpc_subnet.go",
+		readAt: "00cda125a19d31754cb0d073cf551264c57955cb", readByHand: []string{"availability_zone", "availability_zone_id", "cidr_block", "ipv4_ipam_pool_id", "ipv4_netmask_length", "ipv6_ipam_pool_id", "ipv6_native", "ipv6_netmask_length", "outpost_arn", "vpc_id"},
+		conditionalByHand: []string{"ipv6_cidr_block"}},
+	{token: "aws:ec2/vpc:Vpc", provider: "aws", tfName: "aws_vpc", file: "internal/service/ec2/vpc_.go",
+		readAt: "00081ce41cc691433ac19bf42227cdabffd0454d", readByHand: []string{"cidr_block", "ipv4_ipam_pool_id", "ipv4_netmask_length"},
+		note: "instance_tenancy is modified in place (ModifyVpcTenancy), not replaced"},
+	{token: "aws:ec2/vpnConnection:VpnConnection", provider: "aws", tfName: "aws_vpn_connection", file: "internal/service/ec2/vpnsite_connection.go",
+		readAt: "050ac11163cab8cdae5936a7f40b0e528ff780df", readByHand: []string{"enable_acceleration", "static_routes_only", "tunnel1_inside_cidr", "tunnel1_inside_ipv6_cidr", "tunnel2_inside_cidr", "tunnel2_inside_ipv6_cidr", "tunnel_inside_ip_version", "type"},
+		note: "local/remote_ipv4_network_cidr are modified in place (ModifyVpnConnectionOptions), the tunnel options too (ModifyVpnTunnelOptions), the gateways by ModifyVpnConnection"},
+	{token: "aws:ec2/vpnConnectionRoute:VpnConnectionRoute", provider: "aws", tfName: "aws_vpn_connection_route", file: "internal/service/ec2/vpnsite_connection_route.go",
+		readAt: "01f431114674c27cf790fafb67ac274bf8f765e1", readByHand: []string{"destination_cidr_block", "vpn_connection_id"}},
+	{token: "aws:ec2/vpnGateway:VpnGateway", provider: "aws", tfName: "aws_vpn_gateway", file: "internal/service/ec2/vpnsite_gateway.go",
+		readAt: "03412d530417901a6e5360333350b8d3c802cece", readByHand: []string{"amazon_side_asn", "availability_zone"}},
+	{token: "aws:ec2/vpnGatewayAttachment:VpnGatewayAttachment", provider: "aws", tfName: "aws_vpn_gateway_attachment", file: "internal/service/ec2/vpnsite_gateway_attachment.go",
+		readAt: "050ac11163cab8cdae5936a7f40b0e528ff780df", readByHand: []string{"vpc_id", "vpn_gateway_id"}},
+	{token: "aws:lb/listener:Listener", provider: "aws", tfName: "aws_lb_listener", file: "internal/service/elbv2/listener.go",
+		readAt: "(not opened)", readByHand: []string{"load_balancer_arn"}, note: notOpened},
+	{token: "aws:lb/loadBalancer:LoadBalancer", provider: "aws", tfName: "aws_lb", file: "internal/service/elbv2/load_balancer.go",
+		readAt: "00edc94be7a89c4c485415cdec27094875f61bfc", readByHand: []string{"customer_owned_ipv4_pool", "internal", "load_balancer_type", "name", "name_prefix"}, nameInput: true},
+	{token: "aws:lb/targetGroup:TargetGroup", provider: "aws", tfName: "aws_lb_target_group", file: "internal/service/elbv2/target_group.go",
+		readAt: "013cfb4cddc9c44a28f34abad0c11768bcdb9b85", readByHand: []string{"ip_address_type", "name", "name_prefix", "port", "protocol", "protocol_version", "target_type", "vpc_id"}, nameInput: true},
+	{token: "aws:route53/healthCheck:HealthCheck", provider: "aws", tfName: "aws_route53_health_check", file: "internal/service/route53/health_check.go",
+		readAt: "01606926a0c0ab9174aec440f976a48b0baee722", readByHand: []string{"measure_latency", "reference_name", "request_interval", "routing_control_arn", "type"}},
+	{token: "aws:route53/record:Record", provider: "aws", tfName: "aws_route53_record", file: "internal/service/route53/record.go",
+		readAt: "00655c1681ea1e49ab10cd32d3f8bee372b2095b", readByHand: []string{"name", "zone_id"}, nameInput: true,
+		note: "the record's name is its DNS name, not a bridge auto-name field: pulumi-aws overrides it (no autonaming)"},
+	{token: "aws:sns/topic:Topic", provider: "aws", tfName: "aws_sns_topic", file: "internal/service/sns/topic.go",
+		readAt: "00a35305dc1b297a6fcdecdfbba33f1e63c3da39", readByHand: []string{"fifo_topic", "name", "name_prefix"}, nameInput: true},
+	{token: "aws:sns/topicSubscription:TopicSubscription", provider: "aws", tfName: "aws_sns_topic_subscription", file: "internal/service/sns/topic_subscription.go",
+		readAt: "04a2e6e5bc625ec85ea8c678219b483fc674877e", readByHand: []string{"endpoint", "protocol", "topic_arn"}, renames: map[string]string{"topic_arn": "topic"}},
+	{token: "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", provider: "aws", tfName: "aws_vpc_security_group_egress_rule", file: "internal/service/ec2/vpc_security_group_egress_rule.go",
+		readAt: "00a322094b4b9ade8a81b244345dbcf4b52ee8d6", readByHand: []string{"security_group_id"},
+		note: "read in vpc_security_group_ingress_rule.go, whose schema the egress rule shares; ModifyPlan also replaces when the source kind changes (cidr_ipv4 to referenced_security_group_id)"},
+	{token: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", provider: "aws", tfName: "aws_vpc_security_group_ingress_rule", file: "internal/service/ec2/vpc_security_group_ingress_rule.go",
+		readAt: "00a322094b4b9ade8a81b244345dbcf4b52ee8d6", readByHand: []string{"security_group_id"},
+		note: "plugin framework (RequiresReplace); ModifyPlan also replaces when the source kind changes (cidr_ipv4 to referenced_security_group_id)"},
+
+	// --- GCP (parsed from the mirror at the upstream commit).
+	{token: "gcp:compute/address:Address", provider: "gcp", tfName: "google_compute_address", file: "google-beta/services/compute/resource_compute_address.go"},
+	{token: "gcp:compute/firewall:Firewall", provider: "gcp", tfName: "google_compute_firewall", file: "google-beta/services/compute/resource_compute_firewall.go"},
+	{token: "gcp:compute/instance:Instance", provider: "gcp", tfName: "google_compute_instance", file: "google-beta/services/compute/resource_compute_instance.go",
+		note: "metadata (and metadata_startup_script's replacement) are not ForceNew here: the program's replaceOnChanges makes a metadata change a new VM"},
+	{token: "gcp:compute/network:Network", provider: "gcp", tfName: "google_compute_network", file: "google-beta/services/compute/resource_compute_network.go"},
+	{token: "gcp:compute/subnetwork:Subnetwork", provider: "gcp", tfName: "google_compute_subnetwork", file: "google-beta/services/compute/resource_compute_subnetwork.go"},
+	{token: "gcp:serviceaccount/account:Account", provider: "gcp", tfName: "google_service_account", file: "google-beta/services/resourcemanager/resource_google_service_account.go"},
+
+	// --- Alibaba Cloud.
+	{token: "alicloud:ecs/eipAddress:EipAddress", provider: "alicloud", tfName: "alicloud_eip_address", file: "alicloud/resource_alicloud_eip_address.go"},
+	{token: "alicloud:ecs/eipAssociation:EipAssociation", provider: "alicloud", tfName: "alicloud_eip_association", file: "alicloud/resource_alicloud_eip_association.go"},
+	{token: "alicloud:ecs/instance:Instance", provider: "alicloud", tfName: "alicloud_instance", file: "alicloud/resource_alicloud_instance.go"},
+	{token: "alicloud:ecs/securityGroup:SecurityGroup", provider: "alicloud", tfName: "alicloud_security_group", file: "alicloud/resource_alicloud_security_group.go"},
+	{token: "alicloud:ecs/securityGroupRule:SecurityGroupRule", provider: "alicloud", tfName: "alicloud_security_group_rule", file: "alicloud/resource_alicloud_security_group_rule.go"},
+	{token: "alicloud:vpc/network:Network", provider: "alicloud", tfName: "alicloud_vpc", file: "alicloud/resource_alicloud_vpc.go"},
+	{token: "alicloud:vpc/switch:Switch", provider: "alicloud", tfName: "alicloud_vswitch", file: "alicloud/resource_alicloud_vswitch.go"},
+
+	// --- OpenStack.
+	{token: "openstack:compute/instance:Instance", provider: "openstack", tfName: "openstack_compute_instance_v2", file: "openstack/resource_openstack_compute_instance_v2.go"},
+	{token: "openstack:networking/port:Port", provider: "openstack", tfName: "openstack_networking_port_v2", file: "openstack/resource_openstack_networking_port_v2.go"},
+	{token: "openstack:networking/routerRoute:RouterRoute", provider: "openstack", tfName: "openstack_networking_router_route_v2", file: "openstack/resource_openstack_networking_router_route_v2.go"},
+	{token: "openstack:networking/secGroup:SecGroup", provider: "openstack", tfName: "openstack_networking_secgroup_v2", file: "openstack/resource_openstack_networking_secgroup_v2.go"},
+	{token: "openstack:networking/secGroupRule:SecGroupRule", provider: "openstack", tfName: "openstack_networking_secgroup_rule_v2", file: "openstack/resource_openstack_networking_secgroup_rule_v2.go"},
+
+	// --- random (plugin framework).
+	{token: "random:index/randomPassword:RandomPassword", provider: "random", tfName: "random_password", file: "internal/provider/resource_password.go", funcName: "passwordSchemaV3"},
+
+	// --- azure-native (its own metadata; Pulumi names).
+	{token: "azure-native:resources:ResourceGroup", provider: "azure-native", file: "provider/pkg/gen/replacement.go (forceNewMap Resources.ResourceGroup)",
+		pulumiReplaceOn: []string{"location", "resourceGroupName"}},
+	{token: "azure-native:network:VirtualNetwork", provider: "azure-native", file: "provider/pkg/gen/replacement.go (forceNewMap Network.VirtualNetwork)",
+		pulumiReplaceOn: []string{"location", "resourceGroupName", "virtualNetworkName"}},
+	{token: "azure-native:network:Subnet", provider: "azure-native", file: "provider/pkg/gen/replacement.go (forceNewMap Network.Subnet: \"no force-news\")",
+		pulumiReplaceOn: []string{"resourceGroupName", "subnetName", "virtualNetworkName"}},
+	{token: "azure-native:network:PublicIPAddress", provider: "azure-native", file: "provider/pkg/gen/replacement.go (forceNewMap Network.PublicIPAddress)",
+		pulumiReplaceOn: []string{"location", "publicIPAddressVersion", "publicIPPrefix", "publicIpAddressName", "resourceGroupName", "sku"}},
+	{token: "azure-native:network:NetworkSecurityGroup", provider: "azure-native", file: "provider/pkg/gen/replacement.go (no entry: path parameters only)",
+		pulumiReplaceOn: []string{"networkSecurityGroupName", "resourceGroupName"},
+		note:            "Network's location has no x-ms-mutability and no forceNewMap entry for the NSG: a location change is sent as an update (Azure refuses it)"},
+	{token: "azure-native:network:NetworkInterface", provider: "azure-native", file: "provider/pkg/gen/replacement.go (no entry: path parameters only)",
+		pulumiReplaceOn: []string{"networkInterfaceName", "resourceGroupName"},
+		note:            "as the NSG: location is not marked force-new for Network resources without a forceNewMap entry"},
+	{token: "azure-native:compute:VirtualMachine", provider: "azure-native", file: "provider/pkg/gen/replacement.go (no Compute entry) and properties.go (x-ms-mutability)",
+		pulumiReplaceOn: []string{"location", "resourceGroupName", "vmName"},
+		note: "Compute's Resource.location is create-only (x-ms-mutability read,create in azure-rest-api-specs, not read in this session); osProfile " +
+			"(adminUsername, computerName, customData) is not marked force-new: Azure refuses the change in place, which is why the program asks replaceOnChanges osProfile.customData"},
+}
