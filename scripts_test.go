@@ -234,10 +234,10 @@ func TestDeployRollsSeoulOnlyAfterTokyo(t *testing.T) {
 			env: []string{"DEPLOY_REAPPLY_ROLLED_BACK=true"}, ok: true, say: "as DEPLOY_REAPPLY_ROLLED_BACK asks", ups: 2, seoulVersion: 3, tokyoVersion: 4},
 		{name: "an earlier deploy's refresh is still running", seoul: rolls("Successful"),
 			tokyo: fakeRegion{version: 4, latest: 4, change: "Successful", refreshes: []fakeRefresh{{time.Now().Add(-time.Hour), "ir-killed", "InProgress"}}},
-			say: "refresh ir-killed is still InProgress", ups: 0, seoulVersion: 3, tokyoVersion: 4},
+			say:   "refresh ir-killed is still InProgress", ups: 0, seoulVersion: 3, tokyoVersion: 4},
 		{name: "an earlier refresh ended cancelled", seoul: rolls("Successful"),
 			tokyo: fakeRegion{version: 3, latest: 3, change: "Successful", refreshes: []fakeRefresh{{time.Now().Add(-time.Hour), "ir-old", "Cancelled"}}},
-			ok: true, say: "refresh ir-ap-northeast-1-2 Successful", ups: 2, seoulVersion: 4, tokyoVersion: 4},
+			ok:    true, say: "refresh ir-ap-northeast-1-2 Successful", ups: 2, seoulVersion: 4, tokyoVersion: 4},
 		{name: "after a rollback, a fixed config", seoul: rolls("Successful"), tokyo: fakeRegion{version: 3, latest: 4, change: "InProgress,Successful"},
 			ok: true, say: "this update makes a new version: going on", ups: 2, seoulVersion: 4, tokyoVersion: 5},
 	}
