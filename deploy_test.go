@@ -14,22 +14,26 @@ import (
 
 // tokyoFirstTargets are the URN globs of scripts/tokyo-first.targets, the
 // one list scripts/deploy passes to its first `pulumi up` as --target, each
-// completed with urn:pulumi:STACK::PROJECT:: as the driver completes it.
-func tokyoFirstTargets(t *testing.T, stack, project string) []string {
+// completed for the dev stack with urn:pulumi:dev::PROJECT:: as the driver
+// completes it (the project's name from Pulumi.yaml, as the driver reads it).
+func tokyoFirstTargets(t *testing.T) (project string, globs []string) {
 	t.Helper()
+	project, _, err := mockengine.LoadStackConfig(".", "dev")
+	if err != nil {
+		t.Fatal(err)
+	}
 	f, err := os.Open("scripts/tokyo-first.targets")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var globs []string
 	s := bufio.NewScanner(f)
 	for s.Scan() {
 		line := strings.TrimSpace(s.Text())
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		globs = append(globs, "urn:pulumi:"+stack+"::"+project+"::"+line)
+		globs = append(globs, "urn:pulumi:dev::"+project+"::"+line)
 	}
 	if err := s.Err(); err != nil {
 		t.Fatal(err)
@@ -37,7 +41,7 @@ func tokyoFirstTargets(t *testing.T, stack, project string) []string {
 	if len(globs) == 0 {
 		t.Fatal("scripts/tokyo-first.targets names nothing")
 	}
-	return globs
+	return project, globs
 }
 
 // targetMatcher matches a URN as `pulumi up --target GLOB` does: `**` is
@@ -89,11 +93,8 @@ func TestTargetMatcherIsPulumis(t *testing.T) {
 // deletes has an untargeted dependent.
 func TestTokyoFirstStepTouchesOnlyTokyo(t *testing.T) {
 	t.Parallel()
-	project, _, err := mockengine.LoadStackConfig(".", "dev")
-	if err != nil {
-		t.Fatal(err)
-	}
-	targeted := targetMatcher(tokyoFirstTargets(t, "dev", project))
+	project, globs := tokyoFirstTargets(t)
+	targeted := targetMatcher(globs)
 	cases := []struct {
 		dayTwo
 		// tokyoOnly: Seoul's template does not change at all.
@@ -199,11 +200,8 @@ func TestTokyoFirstStepTouchesOnlyTokyo(t *testing.T) {
 // of it, and nothing else.
 func TestTokyoFirstTargetsAreTokyosHAProxy(t *testing.T) {
 	t.Parallel()
-	project, _, err := mockengine.LoadStackConfig(".", "dev")
-	if err != nil {
-		t.Fatal(err)
-	}
-	targeted := targetMatcher(tokyoFirstTargets(t, "dev", project))
+	project, globs := tokyoFirstTargets(t)
+	targeted := targetMatcher(globs)
 	for _, fromAmi := range []bool{false, true} {
 		e := mockengine.New(project, "dev")
 		if err := e.Run(program, setting("hybrid-cloud:haproxy", "tokyoFromAmi", fromAmi)(t, devConfig(t))); err != nil {
