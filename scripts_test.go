@@ -78,6 +78,15 @@ func fakeCloud(t *testing.T, regions map[string]fakeRegion, fresh bool) (dir str
 	return dir, append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "FAKE_CLOUD="+dir, "WAIT_REFRESH_INTERVAL=0")
 }
 
+// denyAWS makes every call of the stand-in aws CLI fail, as with
+// credentials that may not call it.
+func denyAWS(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, "denied"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // cloudFile is one file of the fake cloud, trimmed.
 func cloudFile(t *testing.T, dir, name string) string {
 	t.Helper()
@@ -141,12 +150,17 @@ func TestWaitRefreshJudgesOnlyThisDeploysRefreshes(t *testing.T) {
 		{"this deploy's refresh rolls back", []fakeRefresh{now("InProgress,RollbackInProgress,RollbackSuccessful")}, "", "60", false, "ended RollbackSuccessful", "4"},
 		{"this deploy's refresh never ends", []fakeRefresh{now("InProgress")}, "", "0", false, "still InProgress after 0s: cancelling it", "4"},
 		{"the refresh back fails too", []fakeRefresh{now("Failed")}, "InProgress,Failed", "60", false, "the refresh back to version 4 ended Failed", "4"},
+		// An error is an error, not "none was needed".
+		{"the refreshes cannot be read", []fakeRefresh{now("Failed")}, "", "60", false, "AccessDenied", "5"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			// The update set the group to version 5 before it started the refresh.
 			dir, env := fakeCloud(t, map[string]fakeRegion{tokyoRegion: {version: 5, latest: 5, refreshes: tc.refreshes, restore: tc.restore}}, false)
+			if tc.say == "AccessDenied" {
+				denyAWS(t, dir)
+			}
 			cmd := exec.Command("./scripts/wait-refresh", "dev", since.Format(time.RFC3339), "tokyo=4")
 			cmd.Env = append(env, "WAIT_REFRESH_TIMEOUT="+tc.timeout)
 			out, err := cmd.CombinedOutput()
@@ -159,15 +173,15 @@ func TestWaitRefreshJudgesOnlyThisDeploysRefreshes(t *testing.T) {
 			all := calls(t, dir)
 			updates := callsOf(all, "aws autoscaling update-auto-scaling-group")
 			restores := callsOf(all, "aws autoscaling start-instance-refresh")
-			if tc.ok != (len(updates) == 0 && len(restores) == 0) {
-				t.Errorf("ok=%v, but the group was set back %d times and refreshed back %d times", tc.ok, len(updates), len(restores))
+			if restored := tc.version == "4"; restored != (len(updates) == 1 && len(restores) == 1) {
+				t.Errorf("restored=%v, but the group was set back %d times and refreshed back %d times", restored, len(updates), len(restores))
 			}
 			for _, r := range restores {
 				if !strings.Contains(r, `"SkipMatching":true`) || !strings.Contains(r, `"MinHealthyPercentage":100`) {
 					t.Errorf("the refresh back is not launch-before-terminate, skipping instances on the old version: %s", r)
 				}
 			}
-			if tc.ok {
+			if tc.version != "4" {
 				return
 			}
 			// The refresh back to the old version was waited for.
@@ -183,9 +197,11 @@ type deployCase struct {
 	name         string
 	seoul, tokyo fakeRegion
 	fresh        bool
-	env          []string
-	ok           bool
-	say          string
+	// denied: every aws call fails.
+	denied bool
+	env    []string
+	ok     bool
+	say    string
 	// ups is how many `pulumi up` ran: the targeted Tokyo step, then the
 	// full update.
 	ups int
@@ -235,6 +251,8 @@ func TestDeployRollsSeoulOnlyAfterTokyo(t *testing.T) {
 		{name: "an earlier refresh ended cancelled", seoul: rolls("Successful"), tokyo: fakeRegion{version: 3, latest: 3,
 			change: "Successful", refreshes: []fakeRefresh{{time.Now().Add(-time.Hour), "ir-old", "Cancelled"}}},
 			ok: true, say: "refresh ir-ap-northeast-1-2 Successful", ups: 2, seoulVersion: 4, tokyoVersion: 4},
+		{name: "the aws CLI is denied", seoul: rolls("Successful"), tokyo: rolls("Successful"), denied: true,
+			say: "AccessDenied", ups: 0, seoulVersion: 3, tokyoVersion: 3},
 		{name: "after a rollback, a fixed config", seoul: rolls("Successful"), tokyo: fakeRegion{version: 3, latest: 4, change: "InProgress,Successful"},
 			ok: true, say: "this update makes a new version: going on", ups: 2, seoulVersion: 4, tokyoVersion: 5},
 	}
@@ -242,6 +260,9 @@ func TestDeployRollsSeoulOnlyAfterTokyo(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			dir, env := fakeCloud(t, map[string]fakeRegion{seoulRegion: tc.seoul, tokyoRegion: tc.tokyo}, tc.fresh)
+			if tc.denied {
+				denyAWS(t, dir)
+			}
 			cmd := exec.Command("./scripts/deploy", "dev")
 			cmd.Env = append(env, tc.env...)
 			out, err := cmd.CombinedOutput()

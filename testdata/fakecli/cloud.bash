@@ -8,6 +8,7 @@
 #                     answers the next one, the last one repeated
 #   REGION.restore    the statuses of a refresh started by start-instance-refresh
 #                     (default Successful)
+#   denied            every aws call fails (AccessDenied)
 cloud=${FAKE_CLOUD:?}
 # The dev stack's regions (the stand-ins use them).
 # shellcheck disable=SC2034
