@@ -14,7 +14,7 @@ import (
 // 53's HTTPS health checkers, which speak TLS up to 1.2.
 const TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
-// Target group health check on HAProxy's monitor URI, quicker than the
+// Target group health check on HAProxy's liveness URI, quicker than the
 // defaults (30 s x 3) so that evaluate-target-health on the failover record
 // sees a dead HAProxy within about 20 s.
 const (
@@ -116,10 +116,13 @@ func newALB(ctx *pulumi.Context, parent pulumi.Resource, name string, a albArgs)
 		TargetType: pulumi.String(targetGroupTargetType),
 		VpcId:      a.site.Placement.VpcID,
 		HealthCheck: &lb.TargetGroupHealthCheckArgs{
-			Enabled:            pulumi.Bool(true),
-			Protocol:           pulumi.String("HTTP"),
-			Port:               pulumi.String("traffic-port"),
-			Path:               pulumi.String(a.site.HealthPath),
+			Enabled:  pulumi.Bool(true),
+			Protocol: pulumi.String("HTTP"),
+			Port:     pulumi.String("traffic-port"),
+			// Liveness, not readiness: with ELB health on the groups, a
+			// target group that failed HAProxy for the web nodes' outage
+			// would have it replaced again and again.
+			Path:               pulumi.String(a.site.LivenessPath),
 			Matcher:            pulumi.String(targetHealthMatcher),
 			Interval:           pulumi.Int(targetHealthInterval),
 			Timeout:            pulumi.Int(targetHealthTimeout),
@@ -175,6 +178,7 @@ func newALB(ctx *pulumi.Context, parent pulumi.Resource, name string, a albArgs)
 func (b *alb) backend(parent pulumi.Resource, name, role string) Backend {
 	return Backend{
 		TargetGroupArn:  b.targetGroup.Arn,
+		Listener:        b.https,
 		SecurityGroupID: b.securityGroup.ID().ToStringOutput(),
 		IngressAlias:    pulumi.Alias{Name: pulumi.String(name + "-" + role + "-target-from-alb"), Parent: parent},
 		EgressAlias:     pulumi.Alias{Name: pulumi.String(name + "-" + role + "-sg-out-target"), Parent: parent},
