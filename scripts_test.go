@@ -39,6 +39,9 @@ type fakeRegion struct {
 	change string
 	// restore: the statuses of a refresh started by start-instance-refresh.
 	restore string
+	// ready: what Route 53's checkers of the region answer, one poll a
+	// line (testdata/fakecli/aws); unset, four that see it ready.
+	ready []string
 }
 
 // fakeCloud writes the stand-in CLIs' state (testdata/fakecli/cloud.bash
@@ -66,6 +69,9 @@ func fakeCloud(t *testing.T, regions map[string]fakeRegion, fresh bool) (dir str
 		}
 		if r.restore != "" {
 			write(region+".restore", r.restore)
+		}
+		if r.ready != nil {
+			write(region+".ready", strings.Join(r.ready, "\n")+"\n")
 		}
 	}
 	if fresh {
@@ -131,9 +137,14 @@ func TestWaitRefreshJudgesOnlyThisDeploysRefreshes(t *testing.T) {
 	old := since.Add(-72 * time.Hour)
 	cancelled := fakeRefresh{old, "ir-old", "Cancelled"}
 	now := func(statuses string) fakeRefresh { return fakeRefresh{since.Add(time.Second), "ir-new", statuses} }
+	unready := []string{"new:Failure new:Failure new:Failure new:Success"}
+	// The old instance's observations, from before the refresh ended, say
+	// Success; the new instance's say Failure.
+	stale := []string{"old:Success old:Success old:Success old:Success new:Failure new:Failure", "new:Failure new:Failure new:Failure new:Failure new:Failure new:Failure"}
 	cases := []struct {
 		name      string
 		refreshes []fakeRefresh
+		ready     []string
 		restore   string
 		timeout   string
 		ok        bool
@@ -142,27 +153,30 @@ func TestWaitRefreshJudgesOnlyThisDeploysRefreshes(t *testing.T) {
 		// 4, the one it ran before this deploy.
 		version string
 	}{
-		{"an operator cancelled an older refresh", []fakeRefresh{cancelled}, "", "60", true, "no refresh started since", "5"},
-		{"an old refresh ended RollbackFailed", []fakeRefresh{{old, "ir-old", "RollbackFailed"}}, "", "60", true, "none was needed", "5"},
-		{"no refresh ever ran", nil, "", "60", true, "none was needed", "5"},
-		{"this deploy's refresh succeeds", []fakeRefresh{cancelled, now("Pending,InProgress,Successful")}, "", "60", true, "refresh ir-new Successful", "5"},
-		{"this deploy's refresh fails", []fakeRefresh{cancelled, now("InProgress,Failed")}, "", "60", false, "back on version 4", "4"},
-		{"this deploy's refresh rolls back", []fakeRefresh{now("InProgress,RollbackInProgress,RollbackSuccessful")}, "", "60", false, "ended RollbackSuccessful", "4"},
-		{"this deploy's refresh never ends", []fakeRefresh{now("InProgress")}, "", "0", false, "still InProgress after 0s: cancelling it", "4"},
-		{"the refresh back fails too", []fakeRefresh{now("Failed")}, "InProgress,Failed", "60", false, "the refresh back to version 4 ended Failed", "4"},
+		{"an operator cancelled an older refresh", []fakeRefresh{cancelled}, nil, "", "60", true, "no refresh started since", "5"},
+		{"an old refresh ended RollbackFailed", []fakeRefresh{{old, "ir-old", "RollbackFailed"}}, nil, "", "60", true, "none was needed", "5"},
+		{"no refresh ever ran", nil, nil, "", "60", true, "none was needed", "5"},
+		{"this deploy's refresh succeeds", []fakeRefresh{cancelled, now("Pending,InProgress,Successful")}, nil, "", "60", true, "refresh ir-new Successful", "5"},
+		{"this deploy's refresh fails", []fakeRefresh{cancelled, now("InProgress,Failed")}, nil, "", "60", false, "back on version 4", "4"},
+		{"this deploy's refresh rolls back", []fakeRefresh{now("InProgress,RollbackInProgress,RollbackSuccessful")}, nil, "", "60", false, "ended RollbackSuccessful", "4"},
+		{"this deploy's refresh never ends", []fakeRefresh{now("InProgress")}, nil, "", "0", false, "still InProgress after 0s: cancelling it", "4"},
+		{"the refresh back fails too", []fakeRefresh{now("Failed")}, nil, "InProgress,Failed", "60", false, "the refresh back to version 4 ended Failed", "4"},
+		{"this deploy's refresh succeeds, but the region is not ready", []fakeRefresh{now("InProgress,Successful")}, unready, "", "60", false, "the region is not ready: Failure: HTTP Status Code 503", "4"},
+		{"the old instance's observations do not count", []fakeRefresh{now("Successful")}, stale, "", "60", false, "the region is not ready", "4"},
+		{"Route 53 gives no verdict", []fakeRefresh{now("Successful")}, []string{"old:Success old:Success new:Success"}, "", "60", false, "no verdict after 0s", "4"},
 		// An error is an error, not "none was needed".
-		{"the refreshes cannot be read", []fakeRefresh{now("Failed")}, "", "60", false, "AccessDenied", "5"},
+		{"the refreshes cannot be read", []fakeRefresh{now("Failed")}, nil, "", "60", false, "AccessDenied", "5"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			// The update set the group to version 5 before it started the refresh.
-			dir, env := fakeCloud(t, map[string]fakeRegion{tokyoRegion: {version: 5, latest: 5, refreshes: tc.refreshes, restore: tc.restore}}, false)
+			dir, env := fakeCloud(t, map[string]fakeRegion{tokyoRegion: {version: 5, latest: 5, refreshes: tc.refreshes, ready: tc.ready, restore: tc.restore}}, false)
 			if tc.say == "AccessDenied" {
 				denyAWS(t, dir)
 			}
 			cmd := exec.Command("./scripts/wait-refresh", "dev", since.Format(time.RFC3339), "tokyo=4")
-			cmd.Env = append(env, "WAIT_REFRESH_TIMEOUT="+tc.timeout)
+			cmd.Env = append(env, "WAIT_REFRESH_TIMEOUT="+tc.timeout, "WAIT_READY_TIMEOUT=0")
 			out, err := cmd.CombinedOutput()
 			if (err == nil) != tc.ok || !strings.Contains(string(out), tc.say) {
 				t.Errorf("exit error %v (want ok=%v), output lacks %q:\n%s", err, tc.ok, tc.say, out)
@@ -180,6 +194,11 @@ func TestWaitRefreshJudgesOnlyThisDeploysRefreshes(t *testing.T) {
 				if !strings.Contains(r, `"SkipMatching":true`) || !strings.Contains(r, `"MinHealthyPercentage":100`) {
 					t.Errorf("the refresh back is not launch-before-terminate, skipping instances on the old version: %s", r)
 				}
+			}
+			// Readiness is asked only after this deploy's refresh succeeded.
+			asked := len(callsOf(all, "aws route53 get-health-check-status --health-check-id hc-"+tokyoRegion)) > 0
+			if wantAsked := tc.ready != nil || tc.say == "refresh ir-new Successful"; asked != wantAsked {
+				t.Errorf("Route 53's check asked %v, want %v", asked, wantAsked)
 			}
 			if tc.version != "4" {
 				return
@@ -235,6 +254,9 @@ func TestDeployRollsSeoulOnlyAfterTokyo(t *testing.T) {
 			say: "Seoul was not updated", ups: 1, seoulVersion: 3, tokyoVersion: 3},
 		{name: "Tokyo's refresh rolls back", seoul: rolls("InProgress,Successful"), tokyo: rolls("RollbackInProgress,RollbackSuccessful"),
 			say: "Seoul was not updated", ups: 1, seoulVersion: 3, tokyoVersion: 3},
+		{name: "Tokyo rolls, but Route 53 sees it not ready", seoul: rolls("InProgress,Successful"),
+			tokyo: fakeRegion{version: 3, latest: 3, change: "InProgress,Successful", ready: []string{"new:Failure new:Failure new:Failure"}},
+			say:   "Seoul was not updated", ups: 1, seoulVersion: 3, tokyoVersion: 3},
 		{name: "Seoul's refresh fails after Tokyo's succeeded", seoul: rolls("InProgress,Failed"), tokyo: rolls("InProgress,Successful"),
 			say: "haproxy-seoul-asg-1 (ap-northeast-2): back on version 3", ups: 2, seoulVersion: 3, tokyoVersion: 4},
 		{name: "nothing rolls", seoul: fakeRegion{version: 3, latest: 3}, tokyo: fakeRegion{version: 3, latest: 3},

@@ -32,3 +32,12 @@ group_template() {
 	aws autoscaling describe-auto-scaling-groups --region "$2" --auto-scaling-group-names "$1" \
 		--query 'AutoScalingGroups[0].LaunchTemplate.[LaunchTemplateId,Version]' --output text
 }
+
+# group_health_check ROLE: the ID of Route 53's check of the group's region
+# (readiness: HAProxy's /readyz through the region's ALB; a stack output).
+group_health_check() {
+	case $1 in
+	seoul) pulumi stack output --stack "$stack" activeHealthCheckId ;;
+	tokyo) pulumi stack output --stack "$stack" passiveHealthCheckId ;;
+	esac
+}

@@ -8,6 +8,8 @@
 #                     answers the next one, the last one repeated
 #   REGION.restore    the statuses of a refresh started by start-instance-refresh
 #                     (default Successful)
+#   REGION.ready      what Route 53's checkers of REGION say, a line per call
+#                     (see aws)
 #   denied            every aws call fails (AccessDenied)
 cloud=${FAKE_CLOUD:?}
 # The dev stack's regions (the stand-ins use them).
