@@ -328,8 +328,24 @@ func TestDeployRollsSeoulOnlyAfterTokyo(t *testing.T) {
 func TestScriptsPassShellcheck(t *testing.T) {
 	t.Parallel()
 	shellcheck := tooltest.Require(t, "shellcheck", "shellcheck")
-	scripts := []string{"scripts/deploy", "scripts/wait-refresh", "scripts/test", "scripts/lib/haproxy-groups.bash",
-		"testdata/fakecli/aws", "testdata/fakecli/pulumi", "testdata/fakecli/cloud.bash"}
+	// Every script and stand-in, found rather than listed, so a new one is checked too.
+	var scripts []string
+	for _, pattern := range []string{"scripts/*", "scripts/lib/*.bash", "testdata/fakecli/*"} {
+		m, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range m {
+			if fi, err := os.Stat(f); err == nil && fi.Mode().IsRegular() && !strings.HasSuffix(f, ".targets") {
+				scripts = append(scripts, f)
+			}
+		}
+	}
+	for _, want := range []string{"scripts/deploy", "scripts/wait-refresh", "scripts/lib/haproxy-groups.bash", "testdata/fakecli/aws"} {
+		if !slices.Contains(scripts, want) {
+			t.Fatalf("%s not found among %v", want, scripts)
+		}
+	}
 	for _, s := range scripts {
 		if out, err := exec.Command(shellcheck, "--norc", "--severity=style", "--external-sources", s).CombinedOutput(); err != nil {
 			t.Errorf("shellcheck %s: %v\n%s", s, err, out)
