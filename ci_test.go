@@ -167,7 +167,7 @@ func credentialProblems(files []ciFile) []string {
 				problems = append(problems, where+": reads secret "+s+" outside a GitHub environment (every credential lives in one)")
 			}
 		}
-		cmd := pulumiCommand(job)
+		cmd := jobKind(job)
 		switch {
 		case cmd == "preview" || env == "preview":
 			if env != "preview" {
@@ -204,7 +204,7 @@ func credentialProblems(files []ciFile) []string {
 func cliVersionProblems(files []ciFile, version string) []string {
 	var problems []string
 	for _, j := range ciJobs(files) {
-		if pulumiCommand(j.node) != "" && !pulumiStepSays(j.node, "pulumi-version", version) {
+		if len(stepsUsing(j.node, "pulumi/actions@")) > 0 && !pulumiStepSays(j.node, "pulumi-version", version) {
 			problems = append(problems, fmt.Sprintf("%s: pulumi/actions does not pin pulumi-version: %s (the SDK's version in go.mod)", j.where, version))
 		}
 	}
@@ -242,6 +242,63 @@ func sdkVersion(t *testing.T) string {
 		t.Fatal("go.mod requires no github.com/pulumi/pulumi/sdk/v3")
 	}
 	return string(m[1])
+}
+
+// deployCommand is how a job updates a stack: scripts/deploy, which rolls
+// Tokyo's HAProxy and waits for it before it updates the rest.
+var (
+	deployCommand = regexp.MustCompile(`(?m)^\s*\./scripts/deploy\s+\S+\s*$`)
+	// pulumiUpdates are the CLI commands that change a stack's resources.
+	pulumiUpdates = regexp.MustCompile(`\bpulumi\s+(up|update)\b`)
+)
+
+// jobKind is "preview" for a job whose pulumi/actions step previews, "up"
+// for one that runs scripts/deploy, else the pulumi/actions command, if any.
+func jobKind(job *yaml.Node) string {
+	if slices.ContainsFunc(runScripts(job), deployCommand.MatchString) {
+		return "up"
+	}
+	return pulumiCommand(job)
+}
+
+// runScripts are the `run:` texts of a job's steps.
+func runScripts(job *yaml.Node) []string {
+	var out []string
+	if steps := get(job, "steps"); steps != nil {
+		for _, s := range steps.Content {
+			if r := get(s, "run"); r != nil {
+				out = append(out, r.Value)
+			}
+		}
+	}
+	return out
+}
+
+// deployProblems: no job updates a stack but through scripts/deploy, so a
+// rollout can never reach Seoul before Tokyo's refresh succeeded: no
+// pulumi/actions step runs up (or any command but preview), no step runs
+// `pulumi up` itself, and the deploy workflow has exactly one job that
+// runs scripts/deploy.
+func deployProblems(files []ciFile) []string {
+	var problems []string
+	deploys := 0
+	for _, j := range ciJobs(files) {
+		if c := pulumiCommand(j.node); c != "" && c != "preview" {
+			problems = append(problems, j.where+": pulumi/actions runs `"+c+"`: update the stack with ./scripts/deploy, which rolls Tokyo first")
+		}
+		for _, r := range runScripts(j.node) {
+			if pulumiUpdates.MatchString(r) {
+				problems = append(problems, j.where+": runs `pulumi up` itself: update the stack with ./scripts/deploy, which rolls Tokyo first")
+			}
+		}
+		if jobKind(j.node) == "up" {
+			deploys++
+		}
+	}
+	if deploys != 1 {
+		problems = append(problems, fmt.Sprintf("%d jobs run ./scripts/deploy, want one", deploys))
+	}
+	return problems
 }
 
 // pulumiCommand is the command of the job's pulumi/actions step, if any.
@@ -327,6 +384,7 @@ func TestCIPinsActionsAndKeepsDeployCredentialsFromPreviews(t *testing.T) {
 	}
 	problems := append(unpinnedActions(files), credentialProblems(files)...)
 	problems = append(problems, cliVersionProblems(files, sdkVersion(t))...)
+	problems = append(problems, deployProblems(files)...)
 	problems = append(problems, dependabotProblems(loadCIFile(t, ".github/dependabot.yml"), actionDirs)...)
 	sort.Strings(problems)
 	for _, p := range problems {
@@ -336,13 +394,13 @@ func TestCIPinsActionsAndKeepsDeployCredentialsFromPreviews(t *testing.T) {
 	// Both kinds of pulumi job exist, so the checks above had work to do.
 	var cmds []string
 	for _, j := range ciJobs(files) {
-		if c := pulumiCommand(j.node); c != "" {
+		if c := jobKind(j.node); c != "" {
 			cmds = append(cmds, c)
 		}
 	}
 	sort.Strings(cmds)
 	if !slices.Equal(cmds, []string{"preview", "up"}) {
-		t.Errorf("pulumi jobs %v, want one preview and one up", cmds)
+		t.Errorf("pulumi jobs %v, want one preview and one up (./scripts/deploy)", cmds)
 	}
 }
 
@@ -368,11 +426,15 @@ func TestCIChecksCatchMistakes(t *testing.T) {
 ` + cond + env + `    steps:
       - uses: pulumi/actions@` + sha + ` # v7.0.1
         with:
-          command: up
+          pulumi-version: 3.274.1
+      - run: |
+          pulumi login "$URL"
+          ./scripts/deploy dev
         env:
           ALICLOUD_ACCESS_KEY: ${{ secrets.ALICLOUD_ACCESS_KEY }}
 `
 	}
+	okUp := up("    if: github.ref == 'refs/heads/main'\n", "    environment: dev\n")
 	tests := []struct {
 		name, text, want string
 	}{
@@ -406,8 +468,23 @@ func TestCIChecksCatchMistakes(t *testing.T) {
 	if p := cliVersionProblems([]ciFile{parseCIFile(t, "x.yml", strings.Replace(preview(""), "refresh: true", "refresh: true\n          pulumi-version: 3.274.1", 1))}, "3.274.1"); len(p) != 0 {
 		t.Errorf("a pinned CLI: problems %q, want none", p)
 	}
+	// A stack is updated through scripts/deploy only.
+	for name, text := range map[string]string{
+		"pulumi/actions up":      strings.Replace(okUp, "pulumi-version: 3.274.1", "command: up", 1),
+		"pulumi up in a step":    strings.Replace(okUp, "./scripts/deploy dev", "pulumi up --yes --stack dev", 1),
+		"pulumi up beside it":    strings.Replace(okUp, "./scripts/deploy dev", "./scripts/deploy dev\n          pulumi up -y", 1),
+		"no deploy at all":       strings.Replace(okUp, "./scripts/deploy dev", "echo dev", 1),
+		"the driver echoed only": strings.Replace(okUp, "./scripts/deploy dev", "echo ./scripts/deploy dev", 1),
+	} {
+		if p := deployProblems([]ciFile{parseCIFile(t, "x.yml", text)}); len(p) == 0 {
+			t.Errorf("%s: no deploy problem found in\n%s", name, text)
+		}
+	}
+	if p := deployProblems([]ciFile{parseCIFile(t, "ok.yml", okUp)}); len(p) != 0 {
+		t.Errorf("a job that deploys with scripts/deploy: problems %q", p)
+	}
 	// The correct forms pass.
-	for _, ok := range []string{preview(""), up("    if: github.ref == 'refs/heads/main'\n", "    environment: dev\n")} {
+	for _, ok := range []string{preview(""), okUp} {
 		files := []ciFile{parseCIFile(t, "ok.yml", ok)}
 		if problems := append(unpinnedActions(files), credentialProblems(files)...); len(problems) != 0 {
 			t.Errorf("problems in a correct file: %v\n%s", problems, ok)

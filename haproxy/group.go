@@ -150,8 +150,11 @@ func newGroup(ctx *pulumi.Context, parent pulumi.Resource, name string, a groupA
 				MinHealthyPercentage: pulumi.Int(minHealthyPercentage),
 				MaxHealthyPercentage: pulumi.Int(maxHealthyPercentage),
 				InstanceWarmup:       pulumi.String(strconv.Itoa(instanceWarmup)),
-				// A new instance that never turns healthy fails the refresh;
-				// the group then returns to the previous template version.
+				// A new instance that never turns healthy fails the refresh.
+				// AWS's rollback returns to the group's configuration, which
+				// the provider has already set to the new version
+				// (terraform-provider-aws#34189), so it restores nothing:
+				// scripts/wait-refresh puts the previous version back.
 				AutoRollback: pulumi.Bool(true),
 			},
 		},
