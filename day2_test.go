@@ -112,8 +112,10 @@ func TestDayTwoChanges(t *testing.T) {
 	}
 	cases := []dayTwo{
 		{
-			// Every image is named exactly: nothing follows the vendor.
-			name:  "a vendor publishes newer images",
+			// Every image is named exactly (Seoul's AMI, London's Marketplace
+			// version, Oregon's GCP image, Hong Kong's public image, HAProxy's
+			// AMI): a newer vendor image exists, and nothing follows it.
+			name:  "a newer vendor image exists: nothing changes",
 			world: func(e *mockengine.Engine) { e.PublishNewerImages() },
 		},
 		{
@@ -139,7 +141,7 @@ func TestDayTwoChanges(t *testing.T) {
 				"create aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule haproxy-tokyo-egress-8080",
 				updated("gcp:compute/firewall:Firewall", "oregon-fw", "allows"),
 				// The startup script changed: a new VM, which runs it.
-				replaced("gcp:compute/instance:Instance", "oregon-instance", "metadata"),
+				replaced("gcp:compute/instance:Instance", "oregon-instance", "metadataStartupScript"),
 				updated("aws:route53/healthCheck:HealthCheck", "gslb-web-oregon-health", "port"),
 				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-health-web-oregon", "alarmDescription"),
 			),
