@@ -98,7 +98,7 @@ func NewAzureNode(ctx *pulumi.Context, name string, args *AzureNodeArgs, opts ..
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: network interface: %w", name, err)
 	}
-	_, err = compute.NewVirtualMachine(ctx, name+"-vm", &compute.VirtualMachineArgs{
+	vm, err := compute.NewVirtualMachine(ctx, name+"-vm", &compute.VirtualMachineArgs{
 		VmName:            pulumi.String(c.Name),
 		ResourceGroupName: rg.Name,
 		Location:          location,
@@ -151,11 +151,15 @@ func NewAzureNode(ctx *pulumi.Context, name string, args *AzureNodeArgs, opts ..
 			BootDiagnostics: &compute.BootDiagnosticsArgs{Enabled: pulumi.Bool(true)},
 		},
 	}, append(child,
-		pulumi.ReplaceOnChanges(azureVMReplaceOn), pulumi.DeleteBeforeReplace(true))...)
+		pulumi.ReplaceOnChanges(azureVMReplaceOn), pulumi.DeleteBeforeReplace(true),
+		// Deleting the old VM takes the node out: only after the previous
+		// node is back.
+		pulumi.Composite(args.Rollout.afterPrevious()...))...)
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: virtual machine: %w", name, err)
 	}
 	n.PublicIP = ip.IpAddress.Elem()
+	n.Ready = ready(ctx, args.Rollout, n, once(vm, n.PublicIP), vm)
 	if err := n.finish(ctx, name); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hybridlab/hybrid-cloud/internal/validate"
 )
@@ -15,6 +16,37 @@ type Config struct {
 	London   AzureConfig    `json:"london"`
 	Oregon   GcpConfig      `json:"oregon"`
 	HongKong AlicloudConfig `json:"hongkong"`
+	// Rollout is how an update that replaces nodes waits for each one.
+	Rollout RolloutConfig `json:"rollout,omitempty"`
+}
+
+// RolloutConfig is how a rollout waits for each node to serve before the
+// next one goes out of rotation.
+type RolloutConfig struct {
+	// HealthTimeoutSeconds is how long an update waits for a node to answer
+	// its health check before it stops (default 900, 60 to 3600); 0 checks
+	// nothing, for an update while a node is known to be down: the order
+	// stays, but nothing waits for a new machine to serve.
+	HealthTimeoutSeconds *int `json:"healthTimeoutSeconds,omitempty"`
+}
+
+// DefaultHealthTimeoutSeconds covers a first boot's package install (5
+// tries, 10 s apart, plus the download) on the smallest sizes, with room.
+const DefaultHealthTimeoutSeconds = 900
+
+// healthCheckInterval is how often a rollout asks a node.
+const healthCheckInterval = 10 * time.Second
+
+// Check is the rollout's health check: nil when it is turned off.
+func (c RolloutConfig) Check() Check {
+	seconds := DefaultHealthTimeoutSeconds
+	if c.HealthTimeoutSeconds != nil {
+		seconds = *c.HealthTimeoutSeconds
+	}
+	if seconds == 0 {
+		return nil
+	}
+	return HTTPCheck(time.Duration(seconds)*time.Second, healthCheckInterval)
 }
 
 // Common is what every node has: the label served in <h1> and the port.
@@ -113,6 +145,9 @@ func (c Config) Validate(r Regions) error {
 	c.London.check(p, r.Azure)
 	c.Oregon.check(p, r.Gcp)
 	c.HongKong.check(p, r.Alicloud)
+	if t := c.Rollout.HealthTimeoutSeconds; t != nil && *t != 0 && (*t < 60 || *t > 3600) {
+		p.Addf("rollout.healthTimeoutSeconds", "%d is out of range (60 to 3600 seconds, or 0 to check nothing)", *t)
+	}
 	labels := map[string]string{}
 	for field, label := range map[string]string{
 		"seoul": c.Seoul.Label, "london": c.London.Label, "oregon": c.Oregon.Label, "hongkong": c.HongKong.Label,

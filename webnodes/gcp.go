@@ -150,12 +150,16 @@ func NewGcpNode(ctx *pulumi.Context, name string, args *GcpNodeArgs, opts ...pul
 		// the program does not set, such as serial-port-enable turned on in
 		// the console or one an agent adds, is no reason for a new VM: the
 		// next update removes it in place.
-		pulumi.ReplaceOnChanges([]string{"metadataStartupScript"}))...)
+		pulumi.ReplaceOnChanges([]string{"metadataStartupScript"}),
+		// Deleting the old instance takes the node out: only after the
+		// previous node is back.
+		pulumi.Composite(args.Rollout.afterPrevious()...))...)
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: instance: %w", name, err)
 	}
 	// The instance's own view of its address, so that the output waits for it.
 	n.PublicIP = inst.NetworkInterfaces.ApplyT(natIP).(pulumi.StringOutput)
+	n.Ready = ready(ctx, args.Rollout, n, n.PublicIP, inst)
 	if err := n.finish(ctx, name); err != nil {
 		return nil, err
 	}
