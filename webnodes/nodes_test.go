@@ -640,6 +640,23 @@ func TestNodesIgnoreNewerImages(t *testing.T) {
 			if changes := mockengine.Diff(runs[0], runs[1]); len(changes) != 0 {
 				t.Errorf("a newer vendor image changed %v", changes)
 			}
+			// What the machine boots is the one image config names, never
+			// "latest" or a family that a newer image would answer.
+			c := devNodes(t)
+			exact := map[string]struct{ typ, name, path, want string }{
+				"seoul":    {"aws:ec2/instance:Instance", "seoul-instance", "ami", ""},
+				"london":   {"azure-native:compute:VirtualMachine", "london-vm", "storageProfile.imageReference.version", c.London.ImageVersion},
+				"oregon":   {"gcp:compute/instance:Instance", "oregon-instance", "bootDisk.initializeParams.image", "projects/rocky-linux-cloud/global/images/" + c.Oregon.ImageName},
+				"hongkong": {"alicloud:ecs/instance:Instance", "hongkong-instance", "imageId", c.HongKong.ImageName},
+			}[tc.node]
+			got := mockengine.Value(mustFind(t, runs[1], exact.typ, exact.name).Inputs, exact.path)
+			if exact.want == "" { // the AMI ID of the one image looked up by its exact name
+				if lookups := runs[1].InvokesOf("aws:ec2/getAmi:getAmi"); len(lookups) != 1 || filterOf(t, lookups[0].Args, "name") != c.Seoul.ImageName {
+					t.Errorf("Seoul's AMI lookup %v, want one by the exact name %s", lookups, c.Seoul.ImageName)
+				}
+			} else if got != exact.want {
+				t.Errorf("%s boots %s = %v, want exactly %s", exact.name, exact.path, got, exact.want)
+			}
 		})
 	}
 }
