@@ -198,7 +198,9 @@ func register(ctx *pulumi.Context, typ, name string, n *Node, validate func() er
 	return nil
 }
 
-// finish registers the node's outputs.
+// finish registers the node's outputs. "serving" waits for Ready, so that
+// the update waits for every node's check (the last node's Ready has no
+// next node to wait for it) and fails if one never answers.
 func (n *Node) finish(ctx *pulumi.Context, name string) error {
 	if err := ctx.RegisterResourceOutputs(n, pulumi.Map{
 		"label":    pulumi.String(n.Label),
@@ -206,6 +208,7 @@ func (n *Node) finish(ctx *pulumi.Context, name string) error {
 		"zone":     pulumi.String(n.Zone),
 		"port":     pulumi.Int(n.Port),
 		"publicIp": n.PublicIP,
+		"serving":  n.Ready.ApplyT(func(via []pulumi.Resource) bool { return len(via) > 0 }),
 	}); err != nil {
 		return fmt.Errorf("webnode %s: outputs: %w", name, err)
 	}
