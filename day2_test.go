@@ -171,6 +171,15 @@ func TestDayTwoChanges(t *testing.T) {
 			},
 		},
 		{
+			// Azure refuses to change a VM's SSH keys: a new VM on purpose
+			// (delete-first, in London's turn; docs/webnodes.md). Nothing
+			// else of the stack changes.
+			name: "London's SSH key is rotated",
+			config: setting("hybrid-cloud:webNodes", "london.adminSshPublicKey",
+				"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH0rotatedKeyForTheTestOnlyNotARealKeyAtAllxx operator@new"),
+			want: []string{replaced("azure-native:compute:VirtualMachine", "london-vm", "osProfile")},
+		},
+		{
 			// Route 53 cannot change a check's interval: every check is
 			// replaced (records and alarms follow the new IDs). Nothing is
 			// lost, but a protected stack refuses it: lift protect first.
