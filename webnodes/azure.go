@@ -175,10 +175,10 @@ func NewAzureNode(ctx *pulumi.Context, name string, args *AzureNodeArgs, opts ..
 // Azure/azure-sdk-for-node#2297), the image (a new imageVersion: "Changing
 // property 'imageReference' is not allowed", and azure-native does not
 // replace for it: pulumi/pulumi-azure-native#1117) and the zone (a VM
-// cannot move between zones). cloud-init runs custom data once, so a new script must be a new
-// VM anyway. The paths are exact: nothing else replaces the VM. The VM's
-// name and its NIC belong to one VM at a time, so the old VM goes first
-// (delete-before-replace); the NIC and public IP stay.
+// cannot move between zones). cloud-init runs custom data once, so a new
+// script must be a new VM anyway. The paths are exact: nothing else
+// replaces the VM. The VM's name and its NIC belong to one VM at a time, so
+// the old VM goes first (delete-before-replace); the NIC and public IP stay.
 var azureVMReplaceOn = []string{
 	"osProfile.customData",
 	"osProfile.adminUsername",
