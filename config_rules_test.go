@@ -216,6 +216,12 @@ func TestEveryConfigRule(t *testing.T) {
 			[]string{"hybrid-cloud:haproxy.image", "needs arm64"}},
 		{"Seoul web node image as a pattern", []edit{set("webNodes", "seoul.imageName", "al2023-ami-2023.*")},
 			[]string{"hybrid-cloud:webNodes.seoul.imageName", "no wildcards"}},
+		{"rollout that gives a node no time to boot", []edit{set("webNodes", "rollout.healthTimeoutSeconds", 10)},
+			[]string{"hybrid-cloud:webNodes.rollout.healthTimeoutSeconds", "60 to 3600", "0 to check nothing"}},
+		{"London image version latest", []edit{set("webNodes", "london.imageVersion", "latest")},
+			[]string{"hybrid-cloud:webNodes.london.imageVersion", "not latest"}},
+		{"Oregon image as its family", []edit{set("webNodes", "oregon.imageName", "rocky-linux-9")},
+			[]string{"hybrid-cloud:webNodes.oregon.imageName", "no family"}},
 		{"Hong Kong image as a regular expression", []edit{set("webNodes", "hongkong.imageName", `^aliyun_3_x64_20G_alibase_.*\.vhd$`)},
 			[]string{"hybrid-cloud:webNodes.hongkong.imageName", "no wildcards"}},
 

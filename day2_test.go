@@ -124,8 +124,10 @@ func TestDayTwoChanges(t *testing.T) {
 	}
 	cases := []dayTwo{
 		{
-			// Every image is named exactly: nothing follows the vendor.
-			name:  "a vendor publishes newer images",
+			// Every image is named exactly (Seoul's AMI, London's Marketplace
+			// version, Oregon's GCP image, Hong Kong's public image, HAProxy's
+			// AMI): a newer vendor image exists, and nothing follows it.
+			name:  "a newer vendor image exists: nothing changes",
 			world: func(e *mockengine.Engine) { e.PublishNewerImages() },
 		},
 		{
@@ -152,7 +154,7 @@ func TestDayTwoChanges(t *testing.T) {
 				updated("gcp:compute/firewall:Firewall", "oregon-fw", "allows"),
 				// The startup script changed: a new VM, which runs it. The
 				// program deletes the old one first (its name is taken).
-				replacedDeleteFirst("gcp:compute/instance:Instance", "oregon-instance", "metadata"),
+				replacedDeleteFirst("gcp:compute/instance:Instance", "oregon-instance", "metadataStartupScript"),
 				updated("aws:route53/healthCheck:HealthCheck", "gslb-web-oregon-health", "port"),
 				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-health-web-oregon", "alarmDescription"),
 			),
@@ -229,6 +231,15 @@ func TestDayTwoChanges(t *testing.T) {
 				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-health-web-london", "alarmDescription"),
 				updated("aws:cloudwatch/dashboard:Dashboard", "monitoring-dashboard", "dashboardBody"),
 			},
+		},
+		{
+			// Azure refuses to change a VM's SSH keys: a new VM on purpose
+			// (delete-first, in London's turn; docs/webnodes.md). Nothing
+			// else of the stack changes.
+			name: "London's SSH key is rotated",
+			config: setting("hybrid-cloud:webNodes", "london.adminSshPublicKey",
+				"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH0rotatedKeyForTheTestOnlyNotARealKeyAtAllxx operator@new"),
+			want: []string{replacedDeleteFirst("azure-native:compute:VirtualMachine", "london-vm", "osProfile")},
 		},
 		{
 			// Route 53 cannot change a check's interval: every check is

@@ -24,8 +24,14 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "plan" {
 		os.Exit(plan.Main(program, os.Args[2:], os.Stdout, os.Stderr))
 	}
+	probeWebNodes = true
 	pulumi.Run(program)
 }
+
+// probeWebNodes is set for a run by the Pulumi CLI: only then does a rollout
+// probe the web nodes over HTTP (never in the offline plan or in tests,
+// whose addresses are made up).
+var probeWebNodes bool
 
 // program reads config, builds providers, composes the components and exports
 // the operators' outputs.
@@ -136,34 +142,22 @@ func program(ctx *pulumi.Context) error {
 }
 
 // newWebNodes declares the four web nodes, in the order HAProxy lists them
-// (haproxy.ServerNames.InOrder).
+// (haproxy.ServerNames.InOrder), which is the order they roll in.
 func newWebNodes(ctx *pulumi.Context, cfg *stackconfig.Stack, p *providers, seoulNet network.Placement) ([]*webnodes.Node, error) {
 	c, w := cfg.Clouds, cfg.WebNodes
-	seoul, err := webnodes.NewAwsNode(ctx, "seoul", &webnodes.AwsNodeArgs{
-		Config: w.Seoul, Region: c.AwsPrimaryRegion, Placement: seoulNet, Provider: p.seoul, Protect: cfg.Protect,
-	})
-	if err != nil {
-		return nil, err
+	var check webnodes.Check
+	if probeWebNodes {
+		check = w.Rollout.Check()
 	}
-	london, err := webnodes.NewAzureNode(ctx, "london", &webnodes.AzureNodeArgs{
-		Config: w.London, Location: c.AzureLocation, Provider: p.azure, Protect: cfg.Protect,
+	return webnodes.NewNodes(ctx, &webnodes.NodesArgs{
+		Seoul: webnodes.AwsNodeArgs{
+			Config: w.Seoul, Region: c.AwsPrimaryRegion, Placement: seoulNet, Provider: p.seoul, Protect: cfg.Protect,
+		},
+		London:   webnodes.AzureNodeArgs{Config: w.London, Location: c.AzureLocation, Provider: p.azure, Protect: cfg.Protect},
+		Oregon:   webnodes.GcpNodeArgs{Config: w.Oregon, Region: c.GcpRegion, Provider: p.gcp, Protect: cfg.Protect},
+		HongKong: webnodes.AlicloudNodeArgs{Config: w.HongKong, Region: c.AlicloudRegion, Provider: p.alicloud, Protect: cfg.Protect},
+		Check:    check,
 	})
-	if err != nil {
-		return nil, err
-	}
-	oregon, err := webnodes.NewGcpNode(ctx, "oregon", &webnodes.GcpNodeArgs{
-		Config: w.Oregon, Region: c.GcpRegion, Provider: p.gcp, Protect: cfg.Protect,
-	})
-	if err != nil {
-		return nil, err
-	}
-	hongkong, err := webnodes.NewAlicloudNode(ctx, "hongkong", &webnodes.AlicloudNodeArgs{
-		Config: w.HongKong, Region: c.AlicloudRegion, Provider: p.alicloud, Protect: cfg.Protect,
-	})
-	if err != nil {
-		return nil, err
-	}
-	return []*webnodes.Node{seoul, london, oregon, hongkong}, nil
 }
 
 // haproxySite is one region's place for HAProxy, behind that region's ALB.

@@ -140,8 +140,11 @@ func NewAlicloudNode(ctx *pulumi.Context, name string, args *AlicloudNodeArgs, o
 		InstanceId:   inst.ID(),
 		InstanceType: pulumi.String("EcsInstance"),
 		// An EIP is associated with one instance at a time: a new instance
-		// gets it only after the old association is gone.
-	}, append(child, pulumi.DeleteBeforeReplace(true))...)
+		// gets it only after the old association is gone. That move takes
+		// the node out: only after the previous node is back. The new
+		// instance is made first, early in the rollout, so it has booted
+		// by then; it has no address of its own to be checked at.
+	}, append(child, pulumi.DeleteBeforeReplace(true), pulumi.Composite(args.Rollout.afterPrevious()...))...)
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: elastic IP association: %w", name, err)
 	}
@@ -149,6 +152,7 @@ func NewAlicloudNode(ctx *pulumi.Context, name string, args *AlicloudNodeArgs, o
 	n.PublicIP = pulumi.All(eip.IpAddress, assoc.ID()).ApplyT(func(v []any) string {
 		return v[0].(string)
 	}).(pulumi.StringOutput)
+	n.Ready = ready(ctx, args.Rollout, n, n.PublicIP, assoc)
 	if err := n.finish(ctx, name); err != nil {
 		return nil, err
 	}

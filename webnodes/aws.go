@@ -93,17 +93,29 @@ func NewAwsNode(ctx *pulumi.Context, name string, args *AwsNodeArgs, opts ...pul
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: instance: %w", name, err)
 	}
+	// A new instance comes first (the old one keeps the Elastic IP and
+	// serves); the EIP moves to it only once it answers at its own public
+	// address (what EC2 says it is now: the state's may predate the EIP).
+	// The move is the node's disruptive step, so it also waits for the
+	// previous node (none: Seoul is first).
+	instanceID := inst.ID().ToStringOutput()
+	if args.Rollout.probing(ctx) {
+		own := ec2.LookupInstanceOutput(ctx, ec2.LookupInstanceOutputArgs{InstanceId: inst.ID()},
+			pulumi.Parent(n), pulumi.Provider(args.Provider)).PublicIp()
+		instanceID = whenServing(ctx, args.Rollout, n, own, instanceID)
+	}
 	// An Elastic IP keeps the address HAProxy and the DNS record point at
 	// through a stop/start (the instance's own public IP would change).
 	eip, err := ec2.NewEip(ctx, name+"-eip", &ec2.EipArgs{
 		Domain:   pulumi.String("vpc"),
-		Instance: inst.ID(),
+		Instance: instanceID,
 		Tags:     pulumi.StringMap{"Name": pulumi.String(c.Name)},
-	}, append(child, pulumi.Protect(args.Protect))...)
+	}, append(child, pulumi.Protect(args.Protect), pulumi.Composite(args.Rollout.afterPrevious()...))...)
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: elastic IP: %w", name, err)
 	}
 	n.PublicIP = eip.PublicIp
+	n.Ready = ready(ctx, args.Rollout, n, eip.PublicIp, eip)
 	if err := n.finish(ctx, name); err != nil {
 		return nil, err
 	}

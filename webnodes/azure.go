@@ -98,7 +98,7 @@ func NewAzureNode(ctx *pulumi.Context, name string, args *AzureNodeArgs, opts ..
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: network interface: %w", name, err)
 	}
-	_, err = compute.NewVirtualMachine(ctx, name+"-vm", &compute.VirtualMachineArgs{
+	vm, err := compute.NewVirtualMachine(ctx, name+"-vm", &compute.VirtualMachineArgs{
 		VmName:            pulumi.String(c.Name),
 		ResourceGroupName: rg.Name,
 		Location:          location,
@@ -130,7 +130,7 @@ func NewAzureNode(ctx *pulumi.Context, name string, args *AzureNodeArgs, opts ..
 				Publisher: pulumi.String(img.publisher),
 				Offer:     pulumi.String(img.offer),
 				Sku:       pulumi.String(img.sku),
-				Version:   pulumi.String(img.version),
+				Version:   pulumi.String(c.ImageVersion),
 			},
 			// Managed disks are encrypted at rest by the platform.
 			OsDisk: &compute.OSDiskArgs{
@@ -151,18 +151,40 @@ func NewAzureNode(ctx *pulumi.Context, name string, args *AzureNodeArgs, opts ..
 			BootDiagnostics: &compute.BootDiagnosticsArgs{Enabled: pulumi.Bool(true)},
 		},
 	}, append(child,
-		// Azure refuses to change a VM's custom data, and cloud-init runs it
-		// once: a new script (a new port or label) is a new VM. Its name is
-		// fixed, so the old one goes first; the NIC and public IP stay.
-		pulumi.ReplaceOnChanges([]string{"osProfile.customData"}), pulumi.DeleteBeforeReplace(true))...)
+		pulumi.ReplaceOnChanges(azureVMReplaceOn), pulumi.DeleteBeforeReplace(true),
+		// Deleting the old VM takes the node out: only after the previous
+		// node is back.
+		pulumi.Composite(args.Rollout.afterPrevious()...))...)
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: virtual machine: %w", name, err)
 	}
 	n.PublicIP = ip.IpAddress.Elem()
+	n.Ready = ready(ctx, args.Rollout, n, once(vm, n.PublicIP), vm)
 	if err := n.finish(ctx, name); err != nil {
 		return nil, err
 	}
 	return n, nil
+}
+
+// azureVMReplaceOn are the VM inputs Azure will not change on an existing
+// VM, so that changing one is a new VM on purpose, not an update that
+// fails: custom data, the admin user and the SSH keys (Azure answers 409
+// PropertyChangeNotAllowed, "Changing property
+// 'linuxConfiguration.ssh.publicKeys' is not allowed", likewise for
+// 'customData' and the rest of osProfile: Azure/azure-cli#11840,
+// Azure/azure-sdk-for-node#2297), the image (a new imageVersion: "Changing
+// property 'imageReference' is not allowed", and azure-native does not
+// replace for it: pulumi/pulumi-azure-native#1117) and the zone (a VM
+// cannot move between zones). cloud-init runs custom data once, so a new
+// script must be a new VM anyway. The paths are exact: nothing else
+// replaces the VM. The VM's name and its NIC belong to one VM at a time, so
+// the old VM goes first (delete-before-replace); the NIC and public IP stay.
+var azureVMReplaceOn = []string{
+	"osProfile.customData",
+	"osProfile.adminUsername",
+	"osProfile.linuxConfiguration.ssh.publicKeys",
+	"storageProfile.imageReference",
+	"zones",
 }
 
 // azureRules are the NSG's inbound rules: the web port from the internet and,

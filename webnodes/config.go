@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/hybridlab/hybrid-cloud/internal/validate"
 )
@@ -15,6 +16,37 @@ type Config struct {
 	London   AzureConfig    `json:"london"`
 	Oregon   GcpConfig      `json:"oregon"`
 	HongKong AlicloudConfig `json:"hongkong"`
+	// Rollout is how an update that replaces nodes waits for each one.
+	Rollout RolloutConfig `json:"rollout,omitempty"`
+}
+
+// RolloutConfig is how a rollout waits for each node to serve before the
+// next one goes out of rotation.
+type RolloutConfig struct {
+	// HealthTimeoutSeconds is how long an update waits for a node to answer
+	// its health check before it stops (default 900, 60 to 3600); 0 checks
+	// nothing, for an update while a node is known to be down: the order
+	// stays, but nothing waits for a new machine to serve.
+	HealthTimeoutSeconds *int `json:"healthTimeoutSeconds,omitempty"`
+}
+
+// DefaultHealthTimeoutSeconds covers a first boot's package install (5
+// tries, 10 s apart, plus the download) on the smallest sizes, with room.
+const DefaultHealthTimeoutSeconds = 900
+
+// healthCheckInterval is how often a rollout asks a node.
+const healthCheckInterval = 10 * time.Second
+
+// Check is the rollout's health check: nil when it is turned off.
+func (c RolloutConfig) Check() Check {
+	seconds := DefaultHealthTimeoutSeconds
+	if c.HealthTimeoutSeconds != nil {
+		seconds = *c.HealthTimeoutSeconds
+	}
+	if seconds == 0 {
+		return nil
+	}
+	return HTTPCheck(time.Duration(seconds)*time.Second, healthCheckInterval)
 }
 
 // Common is what every node has: the label served in <h1> and the port.
@@ -48,10 +80,13 @@ type AzureConfig struct {
 	// Zone is the availability zone, "1" to "3".
 	Zone   string `json:"zone"`
 	VMSize string `json:"vmSize"`
-	// Image is a key of azureImages (ubuntu-24.04).
-	Image      string `json:"image"`
-	VnetCidr   string `json:"vnetCidr"`
-	SubnetCidr string `json:"subnetCidr"`
+	// Image is a key of azureImages (ubuntu-24.04); ImageVersion the exact
+	// Marketplace version of it to boot, e.g. 24.04.202512100 (never
+	// "latest"). Changing it replaces the VM (its NIC and public IP stay).
+	Image        string `json:"image"`
+	ImageVersion string `json:"imageVersion"`
+	VnetCidr     string `json:"vnetCidr"`
+	SubnetCidr   string `json:"subnetCidr"`
 	// AdminUsername and AdminSSHPublicKey are the VM's only login; password
 	// authentication is off.
 	AdminUsername     string `json:"adminUsername"`
@@ -67,8 +102,12 @@ type GcpConfig struct {
 	Name        string `json:"name"`
 	Zone        string `json:"zone"`
 	MachineType string `json:"machineType"`
-	// Image is a key of gcpImages (rocky-linux-9, debian-12).
-	Image string `json:"image"`
+	// Image is a key of gcpImages (rocky-linux-9, debian-12), which names
+	// the image's project; ImageName the exact image of that family to
+	// boot, e.g. rocky-linux-9-v20250709 (never the family). Changing it
+	// replaces the instance (its reserved address stays).
+	Image     string `json:"image"`
+	ImageName string `json:"imageName"`
 	// SubnetCidr is the range of the node's own subnet, in its own VPC
 	// network (<name>-vpc, no automatic subnets): never the project's
 	// default network, whose stock rules open SSH and RDP to the internet.
@@ -106,6 +145,9 @@ func (c Config) Validate(r Regions) error {
 	c.London.check(p, r.Azure)
 	c.Oregon.check(p, r.Gcp)
 	c.HongKong.check(p, r.Alicloud)
+	if t := c.Rollout.HealthTimeoutSeconds; t != nil && *t != 0 && (*t < 60 || *t > 3600) {
+		p.Addf("rollout.healthTimeoutSeconds", "%d is out of range (60 to 3600 seconds, or 0 to check nothing)", *t)
+	}
 	labels := map[string]string{}
 	for field, label := range map[string]string{
 		"seoul": c.Seoul.Label, "london": c.London.Label, "oregon": c.Oregon.Label, "hongkong": c.HongKong.Label,
@@ -169,15 +211,16 @@ func (c AwsConfig) check(p *validate.Problems) {
 	p.EC2InstanceType(node+".instanceType", c.InstanceType, true)
 	if p.OneOf(node+".image", c.Image, names(awsImages)...) {
 		img := awsImages[c.Image]
-		checkImageName(p, node, c.ImageName, img.names, img.example)
+		exactImage(p, node+".imageName", c.ImageName, "name", img.names, img.example)
 	}
 }
 
-// checkImageName requires an exact image name of the family's form: one
-// image, never a pattern that a vendor's next image would also match.
-func checkImageName(p *validate.Problems, node, name string, form *regexp.Regexp, example string) {
-	if p.Required(node+".imageName", name, "the exact name of the image to boot, e.g. "+example) {
-		p.Match(node+".imageName", name, form, "one exact image name of this family, like "+example+" (no wildcards)")
+// exactImage requires field to name one image of the family (its name or,
+// on Azure, its version) in the family's form: never a pattern, a family or
+// "latest", each of which a vendor's next image would also answer.
+func exactImage(p *validate.Problems, field, value, what string, form *regexp.Regexp, example string) {
+	if p.Required(field, value, "the exact "+what+" of the image to boot, e.g. "+example) {
+		p.Match(field, value, form, "one exact image "+what+" of this family, like "+example+" (no wildcards, no family, not latest)")
 	}
 }
 
@@ -196,7 +239,10 @@ func (c AzureConfig) check(p *validate.Problems, location string) {
 		p.Addf(node+".zone", "%s has no availability zones, and the node's VM and public IP are zonal: pick a location with zones (hybrid-cloud:clouds.azureLocation, e.g. uksouth)", location)
 	}
 	p.AzureVMSize(node+".vmSize", c.VMSize)
-	p.OneOf(node+".image", c.Image, names(azureImages)...)
+	if p.OneOf(node+".image", c.Image, names(azureImages)...) {
+		img := azureImages[c.Image]
+		exactImage(p, node+".imageVersion", c.ImageVersion, "version", img.versions, img.example)
+	}
 	vnet, okVnet := p.CIDR(node+".vnetCidr", c.VnetCidr)
 	if okVnet {
 		p.PrivateNetwork(node+".vnetCidr", vnet)
@@ -233,7 +279,10 @@ func (c GcpConfig) check(p *validate.Problems, region string) {
 	}
 	p.Zone(node+".zone", c.Zone, region, validate.GCPZones)
 	p.GCPMachineType(node+".machineType", c.MachineType)
-	p.OneOf(node+".image", c.Image, names(gcpImages)...)
+	if p.OneOf(node+".image", c.Image, names(gcpImages)...) {
+		img := gcpImages[c.Image]
+		exactImage(p, node+".imageName", c.ImageName, "name", img.names, img.example)
+	}
 	// GCP takes /8 to /29 for a subnet's primary range.
 	if subnet, ok := p.CIDR(node+".subnetCidr", c.SubnetCidr); ok {
 		if subnet.Bits() < 8 || subnet.Bits() > 29 {
@@ -255,7 +304,7 @@ func (c AlicloudConfig) check(p *validate.Problems, region string) {
 	p.ECSInstanceType(node+".instanceType", c.InstanceType)
 	if p.OneOf(node+".image", c.Image, names(alicloudImages)...) {
 		img := alicloudImages[c.Image]
-		checkImageName(p, node, c.ImageName, img.names, img.example)
+		exactImage(p, node+".imageName", c.ImageName, "name", img.names, img.example)
 	}
 	vpc, okVpc := p.CIDR(node+".vpcCidr", c.VpcCidr)
 	vsw, okVsw := p.CIDR(node+".vswitchCidr", c.VswitchCidr)

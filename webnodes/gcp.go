@@ -106,7 +106,7 @@ func NewGcpNode(ctx *pulumi.Context, name string, args *GcpNodeArgs, opts ...pul
 		MachineType: pulumi.String(c.MachineType),
 		BootDisk: compute.InstanceBootDiskArgs{
 			InitializeParams: &compute.InstanceBootDiskInitializeParamsArgs{
-				Image: pulumi.String(img.family),
+				Image: pulumi.String(img.self(c.ImageName)),
 				Type:  pulumi.String("pd-balanced"),
 			},
 		},
@@ -120,9 +120,15 @@ func NewGcpNode(ctx *pulumi.Context, name string, args *GcpNodeArgs, opts ...pul
 			}},
 		}},
 		Tags: pulumi.StringArray{pulumi.String(tag)},
+		// The startup script runs at every boot; it is idempotent. As
+		// metadataStartupScript (the instance's "startup-script" key) it is
+		// ForceNew in the provider: a new script is a new instance, which
+		// runs it, while GCP applies other metadata in place without a
+		// reboot. terraform-provider-google-beta v5.42.0 (what pulumi-gcp
+		// v7.38.0 bridges), resource_compute_instance.go:
+		// metadata_startup_script ForceNew, metadata not.
+		MetadataStartupScript: pulumi.String(script),
 		Metadata: pulumi.StringMap{
-			// The startup script runs at every boot; it is idempotent.
-			"startup-script":         pulumi.String(script),
 			"enable-oslogin":         pulumi.String("TRUE"),
 			"block-project-ssh-keys": pulumi.String("TRUE"),
 		},
@@ -139,15 +145,21 @@ func NewGcpNode(ctx *pulumi.Context, name string, args *GcpNodeArgs, opts ...pul
 		// The name and the reserved address belong to one instance at a
 		// time, so a replacement (a new image) must delete the old first.
 	}, append(child, pulumi.DeleteBeforeReplace(true),
-		// GCP applies new metadata without a reboot, so a new startup
-		// script (a new port or label) would not run until someone
-		// restarts the VM: replace it instead, as the AWS node does.
-		pulumi.ReplaceOnChanges([]string{"metadata"}))...)
+		// Only the script replaces the instance (the provider says so too;
+		// stated here so that the intent survives a provider change). A key
+		// the program does not set, such as serial-port-enable turned on in
+		// the console or one an agent adds, is no reason for a new VM: the
+		// next update removes it in place.
+		pulumi.ReplaceOnChanges([]string{"metadataStartupScript"}),
+		// Deleting the old instance takes the node out: only after the
+		// previous node is back.
+		pulumi.Composite(args.Rollout.afterPrevious()...))...)
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: instance: %w", name, err)
 	}
 	// The instance's own view of its address, so that the output waits for it.
 	n.PublicIP = inst.NetworkInterfaces.ApplyT(natIP).(pulumi.StringOutput)
+	n.Ready = ready(ctx, args.Rollout, n, n.PublicIP, inst)
 	if err := n.finish(ctx, name); err != nil {
 		return nil, err
 	}

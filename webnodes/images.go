@@ -31,27 +31,48 @@ var awsImages = map[string]awsImage{
 		example: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-20251212"},
 }
 
-// azureImage is a Marketplace image reference.
+// azureImage is a Marketplace image (publisher, offer, SKU); the VM boots
+// the one version of it named in config (imageVersion), never "latest",
+// which Azure resolves to the newest version whenever a VM is created.
 type azureImage struct {
-	publisher, offer, sku, version string
-	pm                             PackageManager
+	publisher, offer, sku string
+	// versions is the form of the SKU's versions; example is a real one.
+	versions *regexp.Regexp
+	example  string
+	pm       PackageManager
 }
 
 var azureImages = map[string]azureImage{
-	// "server" is the Gen2 SKU, which Trusted Launch needs.
-	"ubuntu-24.04": {publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest", pm: Apt},
+	// "server" is the Gen2 SKU, which Trusted Launch needs. Canonical's
+	// versions are 24.04.<date><serial>.
+	"ubuntu-24.04": {publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", pm: Apt,
+		versions: regexp.MustCompile(`^24\.04\.[0-9]{9}$`),
+		example:  "24.04.202512100"},
 }
 
-// gcpImage is an image family; the instance boots its newest image.
+// gcpImage is an image family in a public project; the instance boots the
+// one image of the family named in config (imageName), never the family
+// itself, which resolves to its newest image whenever an instance is made.
 type gcpImage struct {
-	family string
-	pm     PackageManager
+	project string
+	names   *regexp.Regexp
+	example string
+	pm      PackageManager
 }
 
 var gcpImages = map[string]gcpImage{
 	// Rocky Linux 9 keeps SELinux enforcing, which httpd needs no change for.
-	"rocky-linux-9": {family: "rocky-linux-cloud/rocky-linux-9", pm: Dnf},
-	"debian-12":     {family: "debian-cloud/debian-12", pm: Apt},
+	"rocky-linux-9": {project: "rocky-linux-cloud", pm: Dnf,
+		names:   regexp.MustCompile(`^rocky-linux-9-v[0-9]{8}$`),
+		example: "rocky-linux-9-v20250709"},
+	"debian-12": {project: "debian-cloud", pm: Apt,
+		names:   regexp.MustCompile(`^debian-12-bookworm-v[0-9]{8}$`),
+		example: "debian-12-bookworm-v20251209"},
+}
+
+// self is the image's path in its project, as the instance's boot disk takes it.
+func (g gcpImage) self(name string) string {
+	return "projects/" + g.project + "/global/images/" + name
 }
 
 // alicloudImage is a family of public ("system") images; like awsImage, the

@@ -37,6 +37,11 @@ type Node struct {
 	Zone     string
 	Port     int
 	PublicIP pulumi.StringOutput
+	// Ready resolves, to the resources through which the node serves, once
+	// the node answers its health check at PublicIP after this update's
+	// steps (at once when nothing probes). The next node's disruptive step
+	// waits for it (Rollout.After).
+	Ready pulumi.ResourceArrayOutput
 }
 
 // AwsNodeArgs configures NewAwsNode.
@@ -48,6 +53,8 @@ type AwsNodeArgs struct {
 	// Protect sets Protect on the node's public address (and Azure's
 	// resource group), which HAProxy and DNS point at.
 	Protect bool
+	// Rollout is the node's place in the rollout (NewNodes sets it).
+	Rollout Rollout
 }
 
 // AzureNodeArgs configures NewAzureNode.
@@ -58,6 +65,8 @@ type AzureNodeArgs struct {
 	// Protect sets Protect on the node's public address (and Azure's
 	// resource group), which HAProxy and DNS point at.
 	Protect bool
+	// Rollout is the node's place in the rollout (NewNodes sets it).
+	Rollout Rollout
 }
 
 // GcpNodeArgs configures NewGcpNode.
@@ -68,6 +77,8 @@ type GcpNodeArgs struct {
 	// Protect sets Protect on the node's public address (and Azure's
 	// resource group), which HAProxy and DNS point at.
 	Protect bool
+	// Rollout is the node's place in the rollout (NewNodes sets it).
+	Rollout Rollout
 }
 
 // AlicloudNodeArgs configures NewAlicloudNode.
@@ -78,6 +89,58 @@ type AlicloudNodeArgs struct {
 	// Protect sets Protect on the node's public address (and Azure's
 	// resource group), which HAProxy and DNS point at.
 	Protect bool
+	// Rollout is the node's place in the rollout (NewNodes sets it).
+	Rollout Rollout
+}
+
+// NodesArgs configures NewNodes: the four nodes' args (NewNodes sets their
+// Rollout) and the rollout's health check.
+type NodesArgs struct {
+	Seoul    AwsNodeArgs
+	London   AzureNodeArgs
+	Oregon   GcpNodeArgs
+	HongKong AlicloudNodeArgs
+	// Check probes each node as the rollout goes; nil probes nothing.
+	Check Check
+}
+
+// NewNodes declares the four nodes in rollout order (seoul, london, oregon,
+// hongkong: the order HAProxy lists them), each node's disruptive step after
+// the previous node's Ready, so that one update never has more than one
+// node out of rotation. Every node's args are validated first: a bad one
+// registers nothing.
+func NewNodes(ctx *pulumi.Context, args *NodesArgs) ([]*Node, error) {
+	if args == nil {
+		return nil, errors.New("webnodes: args are required")
+	}
+	if err := errors.Join(args.Seoul.Validate(), args.London.Validate(), args.Oregon.Validate(), args.HongKong.Validate()); err != nil {
+		return nil, fmt.Errorf("webnodes: %w", err)
+	}
+	declare := []func(Rollout) (*Node, error){
+		func(r Rollout) (*Node, error) { a := args.Seoul; a.Rollout = r; return NewAwsNode(ctx, "seoul", &a) },
+		func(r Rollout) (*Node, error) {
+			a := args.London
+			a.Rollout = r
+			return NewAzureNode(ctx, "london", &a)
+		},
+		func(r Rollout) (*Node, error) { a := args.Oregon; a.Rollout = r; return NewGcpNode(ctx, "oregon", &a) },
+		func(r Rollout) (*Node, error) {
+			a := args.HongKong
+			a.Rollout = r
+			return NewAlicloudNode(ctx, "hongkong", &a)
+		},
+	}
+	nodes := make([]*Node, 0, len(declare))
+	r := Rollout{Check: args.Check}
+	for _, d := range declare {
+		n, err := d(r)
+		if err != nil {
+			return nil, err
+		}
+		nodes = append(nodes, n)
+		r.After = n.Ready
+	}
+	return nodes, nil
 }
 
 // Validate checks the args: the node's config (with its full config keys),
@@ -135,7 +198,9 @@ func register(ctx *pulumi.Context, typ, name string, n *Node, validate func() er
 	return nil
 }
 
-// finish registers the node's outputs.
+// finish registers the node's outputs. "serving" waits for Ready, so that
+// the update waits for every node's check (the last node's Ready has no
+// next node to wait for it) and fails if one never answers.
 func (n *Node) finish(ctx *pulumi.Context, name string) error {
 	if err := ctx.RegisterResourceOutputs(n, pulumi.Map{
 		"label":    pulumi.String(n.Label),
@@ -143,6 +208,7 @@ func (n *Node) finish(ctx *pulumi.Context, name string) error {
 		"zone":     pulumi.String(n.Zone),
 		"port":     pulumi.Int(n.Port),
 		"publicIp": n.PublicIP,
+		"serving":  n.Ready.ApplyT(func(via []pulumi.Resource) bool { return len(via) > 0 }),
 	}); err != nil {
 		return fmt.Errorf("webnode %s: outputs: %w", name, err)
 	}
@@ -167,5 +233,9 @@ func Summary(nodes []*Node) pulumi.MapArray {
 
 // userData renders the boot script of a node.
 func userData(c Common, pm PackageManager) (string, error) {
-	return RenderUserData(UserData{Label: c.Label, Port: c.Port, PackageManager: pm})
+	return render(UserData{Label: c.Label, Port: c.Port, PackageManager: pm})
 }
+
+// render is the renderer every node uses; a test swaps it for one with a
+// change, as a change to RenderUserData would be.
+var render = RenderUserData

@@ -81,7 +81,7 @@ var nodeCases = []nodeCase{
 			return webnodes.NewGcpNode(ctx, "oregon", &webnodes.GcpNodeArgs{Config: c.Oregon, Region: "us-west1", Provider: p})
 		},
 		userData: func(t *testing.T, e *mockengine.Engine) string {
-			return str(t, mustFind(t, e, "gcp:compute/instance:Instance", "oregon-instance").Value("metadata.startup-script"))
+			return str(t, mustFind(t, e, "gcp:compute/instance:Instance", "oregon-instance").Value("metadataStartupScript"))
 		},
 		// The reserved address, which the instance's access config carries.
 		publicIP: func(t *testing.T, e *mockengine.Engine) string {
@@ -360,6 +360,7 @@ func TestLondonNode(t *testing.T) {
 				"storageProfile.imageReference.publisher":                    "Canonical",
 				"storageProfile.imageReference.offer":                        "ubuntu-24_04-lts",
 				"storageProfile.imageReference.sku":                          "server",
+				"storageProfile.imageReference.version":                      "24.04.202512100",
 				"osProfile.adminUsername":                                    "azureuser",
 				"osProfile.linuxConfiguration.disablePasswordAuthentication": true,
 				"osProfile.linuxConfiguration.ssh.publicKeys.0.path":         "/home/azureuser/.ssh/authorized_keys",
@@ -412,7 +413,7 @@ func TestOregonNode(t *testing.T) {
 		"name":                            "oregon",
 		"zone":                            "us-west1-b",
 		"machineType":                     "e2-micro",
-		"bootDisk.initializeParams.image": "rocky-linux-cloud/rocky-linux-9",
+		"bootDisk.initializeParams.image": "projects/rocky-linux-cloud/global/images/rocky-linux-9-v20250709",
 		"networkInterfaces.0.subnetwork":  subnet.ID,
 		"serviceAccount.email":            str(t, mockengine.Value(sa.Outputs, "email")),
 		"shieldedInstanceConfig.enableSecureBoot": true,
@@ -639,6 +640,23 @@ func TestNodesIgnoreNewerImages(t *testing.T) {
 			if changes := mockengine.Diff(runs[0], runs[1]); len(changes) != 0 {
 				t.Errorf("a newer vendor image changed %v", changes)
 			}
+			// What the machine boots is the one image config names, never
+			// "latest" or a family that a newer image would answer.
+			c := devNodes(t)
+			exact := map[string]struct{ typ, name, path, want string }{
+				"seoul":    {"aws:ec2/instance:Instance", "seoul-instance", "ami", ""},
+				"london":   {"azure-native:compute:VirtualMachine", "london-vm", "storageProfile.imageReference.version", c.London.ImageVersion},
+				"oregon":   {"gcp:compute/instance:Instance", "oregon-instance", "bootDisk.initializeParams.image", "projects/rocky-linux-cloud/global/images/" + c.Oregon.ImageName},
+				"hongkong": {"alicloud:ecs/instance:Instance", "hongkong-instance", "imageId", c.HongKong.ImageName},
+			}[tc.node]
+			got := mockengine.Value(mustFind(t, runs[1], exact.typ, exact.name).Inputs, exact.path)
+			if exact.want == "" { // the AMI ID of the one image looked up by its exact name
+				if lookups := runs[1].InvokesOf("aws:ec2/getAmi:getAmi"); len(lookups) != 1 || filterOf(t, lookups[0].Args, "name") != c.Seoul.ImageName {
+					t.Errorf("Seoul's AMI lookup %v, want one by the exact name %s", lookups, c.Seoul.ImageName)
+				}
+			} else if got != exact.want {
+				t.Errorf("%s boots %s = %v, want exactly %s", exact.name, exact.path, got, exact.want)
+			}
 		})
 	}
 }
@@ -660,7 +678,7 @@ func TestANewScriptMakesANewNode(t *testing.T) {
 			return slices.Contains(r.Options.ReplaceOnChanges, "osProfile.customData") && r.Options.DeleteBeforeReplace
 		}},
 		{"oregon", "gcp:compute/instance:Instance", "oregon-instance", func(r *mockengine.Resource) bool {
-			return slices.Contains(r.Options.ReplaceOnChanges, "metadata")
+			return slices.Equal(r.Options.ReplaceOnChanges, []string{"metadataStartupScript"}) && r.Input("metadataStartupScript").IsString()
 		}},
 		{"hongkong", "alicloud:ecs/instance:Instance", "hongkong-instance", func(r *mockengine.Resource) bool {
 			return slices.Contains(r.Options.ReplaceOnChanges, "userData")

@@ -77,6 +77,22 @@ func init() {
 			"status":    "InUse",
 		})
 	})
+	// EC2's view of an instance now: the Seoul node's rollout asks it for
+	// the instance's own public address (an auto-assigned one, distinct
+	// from any Elastic IP the program gives the node).
+	answerInvoke("aws:ec2/getInstance:getInstance", func(e *Engine, inv Invoke) (resource.PropertyMap, error) {
+		id := ""
+		if v, ok := inv.Args["instanceId"]; ok && v.IsString() {
+			id = v.StringValue()
+		}
+		if id == "" {
+			return nil, fmt.Errorf("aws:ec2/getInstance: no instanceId")
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"id": id, "instanceId": id, "instanceState": "running",
+			"publicIp": FakeIP("instance-public:" + id),
+		}), nil
+	})
 	answerResource("alicloud:ecs/instance:Instance", func(e *Engine, r *Resource) resource.PropertyMap {
 		out := map[string]any{"privateIp": FakeIP("private:" + r.key())}
 		// Alibaba gives a public IP only with public bandwidth.
