@@ -300,11 +300,12 @@ func TestValidationRecordsAreACMsAndWrittenOncePerDomain(t *testing.T) {
 		}
 		opt := o.ObjectValue()
 		mockengine.AssertInputs(t, r, want{
-			"name":           opt["resourceRecordName"].StringValue(),
-			"type":           opt["resourceRecordType"].StringValue(),
-			"records":        "[" + opt["resourceRecordValue"].StringValue() + "]",
-			"ttl":            "60",
-			"allowOverwrite": "true",
+			"name":    opt["resourceRecordName"].StringValue(),
+			"type":    opt["resourceRecordType"].StringValue(),
+			"records": "[" + opt["resourceRecordValue"].StringValue() + "]",
+			"ttl":     "60",
+			// Written once per domain: never another's to take over.
+			"allowOverwrite": "false",
 		})
 	}
 }
@@ -326,8 +327,9 @@ func TestLoadBalancersSitInTheirSubnetsBehindSGALB(t *testing.T) {
 	e := mustRun(t)
 	for _, role := range []string{"seoul", "tokyo"} {
 		sg := must(t, e, sgType, "gslb-"+role+"-sg")
-		mockengine.AssertInputs(t, sg, want{"name": "SG-ALB", "vpcId": vpcs[role], "tags.Name": "SG-ALB"})
-		// A new description would replace the group, which its fixed name forbids.
+		// Provider-named (create-first when replaced); SG-ALB is the Name tag.
+		mockengine.AssertInputs(t, sg, want{"name": "<unset>", "namePrefix": "<unset>", "vpcId": vpcs[role], "tags.Name": "SG-ALB"})
+		// EC2 cannot change a description: the text names no config value.
 		if !slices.Equal(sg.Options.IgnoreChanges, []string{"description"}) {
 			t.Errorf("%s ignoreChanges %v, want [description]", sg.Name, sg.Options.IgnoreChanges)
 		}
@@ -345,7 +347,8 @@ func TestLoadBalancersSitInTheirSubnetsBehindSGALB(t *testing.T) {
 			t.Errorf("backend security group %v, want %s", got, sg.ID)
 		}
 		mockengine.AssertInputs(t, must(t, e, albType, "gslb-"+role+"-alb"), want{
-			"name":                    role + "-alb",
+			"name":                    "<unset>",
+			"tags.Name":               role + "-alb",
 			"loadBalancerType":        "application",
 			"internal":                "false",
 			"subnets":                 "[" + strings.Join(subnets[role], " ") + "]",
@@ -363,7 +366,7 @@ func TestTargetGroupsCheckHAProxyAndAreHandedToItsGroups(t *testing.T) {
 	for role, name := range map[string]string{"seoul": "TG-Seoul", "tokyo": "TG-TOKYO"} {
 		tg := must(t, e, tgType, "gslb-"+role+"-tg")
 		mockengine.AssertInputs(t, tg, want{
-			"name": name, "port": "80", "protocol": "HTTP", "targetType": "instance", "vpcId": vpcs[role],
+			"name": "<unset>", "tags.Name": name, "port": "80", "protocol": "HTTP", "targetType": "instance", "vpcId": vpcs[role],
 			"healthCheck.path": healthPath, "healthCheck.matcher": "200", "healthCheck.protocol": "HTTP",
 			"healthCheck.port": "traffic-port",
 			// An instance refresh's old HAProxy drains for 30 s, not 300.
