@@ -314,11 +314,19 @@ func TestProtectSwitch(t *testing.T) {
 }
 
 // TestProdStackIsDevWithItsStateGuarded keeps the production example honest:
-// the same stack as dev, field by field, but for what a production stack
-// changes: its state is protected, www skips dead nodes, and someone is paged.
+// the same stack as dev, field by field, in the same account, subscription,
+// project and zone, but for what a production stack changes: its state is
+// protected, www skips dead nodes, and someone is paged. What must differ,
+// every name, is not typed twice: both files name dev the exact-names stack,
+// so prod's names carry -prod (TestStacksShareNoCloudName plans both and
+// compares every one).
 func TestProdStackIsDevWithItsStateGuarded(t *testing.T) {
 	t.Parallel()
 	dev, prod := flatConfig(t, stackConfig(t, "dev")), flatConfig(t, stackConfig(t, "prod"))
+	if exact := prod["hybrid-cloud:exactNamesStack"]; exact != `"dev"` || dev["hybrid-cloud:exactNamesStack"] != exact {
+		t.Errorf("exactNamesStack: dev %s, prod %s; want dev in both, so that only dev keeps the names as written",
+			dev["hybrid-cloud:exactNamesStack"], exact)
+	}
 	differs := map[string]string{
 		"hybrid-cloud:protect":                     "true",
 		"hybrid-cloud:gslb.simpleRecordRouting":    `"multivalue"`,

@@ -136,6 +136,22 @@ func TestStacksShareNoCloudName(t *testing.T) {
 	})
 }
 
+// TestNameSuffixFitsEveryCloud: a stack name's capitals and dots become a
+// suffix that DNS labels, GCP names and service account IDs take.
+func TestNameSuffixFitsEveryCloud(t *testing.T) {
+	t.Parallel()
+	names := planNames(t, "Prod.EU", stackConfig(t, "prod"))
+	for _, want := range []string{
+		"azure-native/uksouth azure-native:resources:ResourceGroup resourceGroupName=RG-TEST-prod-eu",
+		"gcp/us-west1 gcp:serviceaccount/account:Account accountId=oregon-prod-eu-web",
+		"aws/ap-northeast-2 aws:route53/record:Record name=www-prod-eu.seojun.shop",
+	} {
+		if _, ok := names[want]; !ok {
+			t.Errorf("stack Prod.EU registers no %s", want)
+		}
+	}
+}
+
 // TestValidationRecordsAreNeverTakenOver: each certificate validation
 // record is this stack's alone. With allowOverwrite, a stack would adopt
 // another's record of the same name and delete it on destroy, while that
@@ -192,6 +208,33 @@ func TestFrontDoorIsProviderNamed(t *testing.T) {
 			if name := r.Outputs["name"]; (typ == albType || typ == targetType) && (!name.IsString() || len(name.StringValue()) > 32) {
 				t.Errorf("%s %s: provider-made name %v, want at most 32 characters", typ, r.Name, name)
 			}
+		}
+	}
+}
+
+// TestHAProxyJoinsATargetGroupOnlyBehindItsListener: each region's group
+// takes its target group's ARN from after the HTTPS listener, so that when
+// a target group is replaced (create-first), the group leaves the old one
+// only once a listener forwards to the new one.
+func TestHAProxyJoinsATargetGroupOnlyBehindItsListener(t *testing.T) {
+	t.Parallel()
+	e, err := runStack(t, devConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for region, listener := range map[string]string{"ap-northeast-2": "gslb-seoul-https", "ap-northeast-1": "gslb-tokyo-https"} {
+		https := e.Find("aws:lb/listener:Listener", listener)
+		var group *mockengine.Resource
+		for _, g := range e.OfType(groupType) {
+			if e.Region(g) == region {
+				group = g
+			}
+		}
+		if https == nil || group == nil {
+			t.Fatalf("%s: listener %v, group %v", region, https, group)
+		}
+		if deps := group.PropertyDependencies["targetGroupArns"]; !slices.Contains(deps, https.URN) {
+			t.Errorf("%s: the group's targetGroupArns depend on %v, want %s among them", region, deps, https.URN)
 		}
 	}
 }

@@ -207,9 +207,18 @@ func newALB(ctx *pulumi.Context, parent pulumi.Resource, name string, a albArgs)
 // backend is what the HAProxy tier behind this ALB needs. The aliases name
 // the two rules between the ALB's group and HAProxy's as this component
 // declared them (name-role-target-from-alb, name-role-sg-out-target).
+//
+// The target group's ARN is handed on once the HTTPS listener exists (or
+// has moved): the Auto Scaling group then joins a new target group (a
+// replacement's) only when a listener forwards to it and its ALB is up, not
+// minutes before, while clients still reach the old ALB, whose group it
+// leaves first (terraform-provider-aws detaches the old target groups
+// before it attaches the new ones; internal/service/autoscaling/group.go).
+// A group no listener uses cannot judge the instance healthy anyway.
 func (b *alb) backend(parent pulumi.Resource, name, role string) Backend {
+	tgArn := pulumi.All(b.targetGroup.Arn, b.https.Arn).ApplyT(func(v []any) string { return v[0].(string) }).(pulumi.StringOutput)
 	return Backend{
-		TargetGroupArn:  b.targetGroup.Arn,
+		TargetGroupArn:  tgArn,
 		SecurityGroupID: b.securityGroup.ID().ToStringOutput(),
 		IngressAlias:    pulumi.Alias{Name: pulumi.String(name + "-" + role + "-target-from-alb"), Parent: parent},
 		EgressAlias:     pulumi.Alias{Name: pulumi.String(name + "-" + role + "-sg-out-target"), Parent: parent},
