@@ -64,6 +64,14 @@ func planNames(t *testing.T, stack string, cfg mockengine.Config) map[string]str
 	return cloudNames(e)
 }
 
+// assertRegisters fails t unless the stack's names include want.
+func assertRegisters(t *testing.T, stack string, names map[string]string, want string) {
+	t.Helper()
+	if _, ok := names[want]; !ok {
+		t.Errorf("stack %s registers no %s", stack, want)
+	}
+}
+
 // shared lists the names two runs both register.
 func shared(a, b map[string]string) []string {
 	var both []string
@@ -106,9 +114,7 @@ func TestStacksShareNoCloudName(t *testing.T) {
 		"aws/ap-northeast-2 aws:cloudwatch/dashboard:Dashboard dashboardName=hybrid-cloud-dev",
 		"aws/ap-northeast-2 aws:ec2/customerGateway:CustomerGateway identity=123.142.252.25/65000/ipsec.1/",
 	} {
-		if _, ok := dev[want]; !ok {
-			t.Errorf("dev registers no %s", want)
-		}
+		assertRegisters(t, "dev", dev, want)
 	}
 	for _, want := range []string{
 		"azure-native/uksouth azure-native:resources:ResourceGroup resourceGroupName=RG-TEST-prod",
@@ -117,9 +123,7 @@ func TestStacksShareNoCloudName(t *testing.T) {
 		"aws/ap-northeast-2 aws:route53/healthCheck:HealthCheck tags.Name=web-SEOUL-prod",
 		"aws/ap-northeast-2 aws:ec2/customerGateway:CustomerGateway identity=123.142.252.25/65000/ipsec.1/MY-CGW-prod",
 	} {
-		if _, ok := prod[want]; !ok {
-			t.Errorf("prod registers no %s", want)
-		}
+		assertRegisters(t, "prod", prod, want)
 	}
 
 	// The check finds the collisions the stacks had when prod used the
@@ -146,95 +150,85 @@ func TestNameSuffixFitsEveryCloud(t *testing.T) {
 		"gcp/us-west1 gcp:serviceaccount/account:Account accountId=oregon-prod-eu-web",
 		"aws/ap-northeast-2 aws:route53/record:Record name=www-prod-eu.seojun.shop",
 	} {
-		if _, ok := names[want]; !ok {
-			t.Errorf("stack Prod.EU registers no %s", want)
-		}
+		assertRegisters(t, "Prod.EU", names, want)
 	}
 }
 
-// TestValidationRecordsAreNeverTakenOver: each certificate validation
-// record is this stack's alone. With allowOverwrite, a stack would adopt
-// another's record of the same name and delete it on destroy, while that
-// certificate still renews with it.
-func TestValidationRecordsAreNeverTakenOver(t *testing.T) {
+// TestFrontDoorReplacesCreateFirst runs dev once and checks what makes the
+// ALBs, target groups and their security groups safe to rename and replace.
+func TestFrontDoorReplacesCreateFirst(t *testing.T) {
 	t.Parallel()
 	e, err := runStack(t, devConfig(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := 0
-	for _, r := range e.OfType(recordType) {
-		if !strings.HasPrefix(r.Name, "gslb-validation-") {
-			continue
-		}
-		n++
-		if r.Text("allowOverwrite") != "false" {
-			t.Errorf("%s: allowOverwrite = %q, want false", r.Name, r.Text("allowOverwrite"))
-		}
-	}
-	if n != 3 {
-		t.Errorf("%d validation records, want 3 (seoul, tokyo, gslb)", n)
-	}
-}
 
-// TestFrontDoorIsProviderNamed: the ALBs, their target groups and security
-// groups, and HAProxy's launch templates, groups and security groups set no
-// name of their own. The Terraform bridge replaces a resource whose
-// auto-nameable name the program set delete-first
-// (pulumi-terraform-bridge, pkg/tfbridge/schema.go,
-// nameRequiresDeleteBeforeReplace); a target group or security group in use
-// cannot be deleted, and a deleted ALB darkens its region. Provider-named,
-// each is replaced create-first, and the config's names are Name tags: a
-// rename retags in place (TestDayTwoChanges).
-func TestFrontDoorIsProviderNamed(t *testing.T) {
-	t.Parallel()
-	e, err := runStack(t, devConfig(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, typ := range []string{albType, targetType, "aws:ec2/securityGroup:SecurityGroup", launchTemplateType, groupType} {
-		rs := e.OfType(typ)
-		if len(rs) < 2 {
-			t.Errorf("%d %s, want one per region", len(rs), typ)
-		}
-		for _, r := range rs {
-			for _, k := range []string{"name", "namePrefix"} {
-				if v := r.Str(k); v != "" {
-					t.Errorf("%s %s sets %s %q: a replacement would delete it first", typ, r.Name, k, v)
+	// The ALBs, their target groups and security groups, and HAProxy's
+	// launch templates, groups and security groups set no name of their own.
+	// The Terraform bridge replaces a resource whose auto-nameable name the
+	// program set delete-first (pulumi-terraform-bridge, pkg/tfbridge/schema.go,
+	// nameRequiresDeleteBeforeReplace); a target group or security group in
+	// use cannot be deleted, and a deleted ALB darkens its region.
+	// Provider-named, each is replaced create-first, and the config's names
+	// are Name tags: a rename retags in place (TestDayTwoChanges).
+	t.Run("provider-named", func(t *testing.T) {
+		for _, typ := range []string{albType, targetType, "aws:ec2/securityGroup:SecurityGroup", launchTemplateType, groupType} {
+			rs := e.OfType(typ)
+			if len(rs) < 2 {
+				t.Errorf("%d %s, want one per region", len(rs), typ)
+			}
+			for _, r := range rs {
+				for _, k := range []string{"name", "namePrefix"} {
+					if v := r.Str(k); v != "" {
+						t.Errorf("%s %s sets %s %q: a replacement would delete it first", typ, r.Name, k, v)
+					}
+				}
+				// The provider's name is the resource's plus "-" and 7
+				// characters; Elastic Load Balancing takes 32.
+				if name := r.Outputs["name"]; (typ == albType || typ == targetType) && (!name.IsString() || len(name.StringValue()) > 32) {
+					t.Errorf("%s %s: provider-made name %v, want at most 32 characters", typ, r.Name, name)
 				}
 			}
-			// The provider's name is the resource's plus "-" and 7
-			// characters; Elastic Load Balancing takes 32.
-			if name := r.Outputs["name"]; (typ == albType || typ == targetType) && (!name.IsString() || len(name.StringValue()) > 32) {
-				t.Errorf("%s %s: provider-made name %v, want at most 32 characters", typ, r.Name, name)
-			}
 		}
-	}
-}
+	})
 
-// TestHAProxyJoinsATargetGroupOnlyBehindItsListener: each region's group
-// takes its target group's ARN from after the HTTPS listener, so that when
-// a target group is replaced (create-first), the group leaves the old one
-// only once a listener forwards to the new one.
-func TestHAProxyJoinsATargetGroupOnlyBehindItsListener(t *testing.T) {
-	t.Parallel()
-	e, err := runStack(t, devConfig(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for region, listener := range map[string]string{"ap-northeast-2": "gslb-seoul-https", "ap-northeast-1": "gslb-tokyo-https"} {
-		https := e.Find("aws:lb/listener:Listener", listener)
-		var group *mockengine.Resource
-		for _, g := range e.OfType(groupType) {
-			if e.Region(g) == region {
-				group = g
+	// Each region's group takes its target group's ARN from after the HTTPS
+	// listener, so that when a target group is replaced (create-first), the
+	// group leaves the old one only once a listener forwards to the new one.
+	t.Run("HAProxy joins a target group only behind its listener", func(t *testing.T) {
+		for region, listener := range map[string]string{"ap-northeast-2": "gslb-seoul-https", "ap-northeast-1": "gslb-tokyo-https"} {
+			https := e.Find("aws:lb/listener:Listener", listener)
+			var group *mockengine.Resource
+			for _, g := range e.OfType(groupType) {
+				if e.Region(g) == region {
+					group = g
+				}
+			}
+			if https == nil || group == nil {
+				t.Fatalf("%s: listener %v, group %v", region, https, group)
+			}
+			if deps := group.PropertyDependencies["targetGroupArns"]; !slices.Contains(deps, https.URN) {
+				t.Errorf("%s: the group's targetGroupArns depend on %v, want %s among them", region, deps, https.URN)
 			}
 		}
-		if https == nil || group == nil {
-			t.Fatalf("%s: listener %v, group %v", region, https, group)
+	})
+
+	// Each certificate validation record is this stack's alone. With
+	// allowOverwrite, a stack would adopt another's record of the same name
+	// and delete it on destroy, while that certificate still renews with it.
+	t.Run("validation records are never taken over", func(t *testing.T) {
+		n := 0
+		for _, r := range e.OfType(recordType) {
+			if !strings.HasPrefix(r.Name, "gslb-validation-") {
+				continue
+			}
+			n++
+			if r.Text("allowOverwrite") != "false" {
+				t.Errorf("%s: allowOverwrite = %q, want false", r.Name, r.Text("allowOverwrite"))
+			}
 		}
-		if deps := group.PropertyDependencies["targetGroupArns"]; !slices.Contains(deps, https.URN) {
-			t.Errorf("%s: the group's targetGroupArns depend on %v, want %s among them", region, deps, https.URN)
+		if n != 3 {
+			t.Errorf("%d validation records, want 3 (seoul, tokyo, gslb)", n)
 		}
-	}
+	})
 }

@@ -619,3 +619,14 @@ func TestProtectGuardsCertificatesRecordsAndHealthChecks(t *testing.T) {
 		}
 	}
 }
+
+// The provider names an ALB and a target group after the resource, plus 8
+// characters; a component name that pushes them past ELB's 32 is refused.
+func TestProviderMadeNamesFitElasticLoadBalancing(t *testing.T) {
+	t.Parallel()
+	if err := checkAutoNames("gslb", "seoul", "tokyo"); err != nil {
+		t.Errorf("gslb: %v", err)
+	}
+	err := checkAutoNames("global-failover", "seoul")
+	mockengine.AssertErrorMentions(t, err, "global-failover-seoul-alb", "33 characters", "takes 32")
+}
