@@ -213,6 +213,25 @@ func TestFrontDoorReplacesCreateFirst(t *testing.T) {
 		}
 	})
 
+	// A new ALB group gets new rules to and from HAProxy's group beside the
+	// old ones (the old ones go at the end of the update), so the old ALB
+	// reaches HAProxy until it is gone.
+	t.Run("the rules between the ALB and HAProxy are replaced, not changed", func(t *testing.T) {
+		for _, role := range []string{"seoul", "tokyo"} {
+			for _, rule := range []*mockengine.Resource{
+				e.Find("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "haproxy-"+role+"-from-alb"),
+				e.Find("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "haproxy-"+role+"-alb-egress"),
+			} {
+				if rule == nil {
+					t.Fatalf("%s: a rule between the ALB and HAProxy is missing", role)
+				}
+				if !slices.Contains(rule.Options.ReplaceOnChanges, "referencedSecurityGroupId") {
+					t.Errorf("%s: replaceOnChanges %v, want referencedSecurityGroupId", rule.Name, rule.Options.ReplaceOnChanges)
+				}
+			}
+		}
+	})
+
 	// Each certificate validation record is this stack's alone. With
 	// allowOverwrite, a stack would adopt another's record of the same name
 	// and delete it on destroy, while that certificate still renews with it.
