@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hybridlab/hybrid-cloud/haproxy"
 	"github.com/hybridlab/hybrid-cloud/internal/mockengine"
 )
 
@@ -207,6 +208,7 @@ func TestDayTwoChanges(t *testing.T) {
 			config: setting("hybrid-cloud:gslb", "seoulAlbName", "seoul-front"),
 			want: []string{
 				updated(albType, "gslb-seoul-alb", "tags"),
+				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-health-seoul", "alarmDescription"),
 				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-seoul-elb-5xx", "alarmDescription"),
 				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-seoul-healthy-hosts", "alarmDescription"),
 				updated("aws:cloudwatch/dashboard:Dashboard", "monitoring-dashboard", "dashboardBody"),
@@ -378,4 +380,30 @@ func flatConfig(t *testing.T, c mockengine.Config) map[string]string {
 		walk(key, v)
 	}
 	return out
+}
+
+// The target groups' path is what decides, through ELB health, whether an
+// Auto Scaling group replaces its HAProxy; Route 53's is what moves clients.
+// With every web node down the first must still pass and the second fail
+// (haproxy's health tests run the real HAProxy on that config).
+func TestDayTwoEveryWebNodeDownReplacesNoHAProxy(t *testing.T) {
+	t.Parallel()
+	e, err := runStack(t, devConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, role := range []string{"seoul", "tokyo"} {
+		tg := e.Find(targetType, "gslb-"+role+"-tg")
+		if got := tg.Str("healthCheck.path"); got != haproxy.LivenessPath {
+			t.Errorf("%s checks %q, want HAProxy's liveness path %q", tg.Name, got, haproxy.LivenessPath)
+		}
+		if g := e.Find(groupType, "haproxy-"+role+"-asg"); g.Str("healthCheckType") != "ELB" {
+			t.Errorf("%s health check type %q: the liveness path is what keeps it from replacing HAProxy", g.Name, g.Str("healthCheckType"))
+		}
+		check := e.Find(healthType, "gslb-"+role+"-health")
+		if got := check.Str("resourcePath"); got != haproxy.ReadinessPath {
+			t.Errorf("%s fetches %q, want HAProxy's readiness path %q", check.Name, got, haproxy.ReadinessPath)
+		}
+	}
+	mockengine.AssertInputs(t, e.Find(healthType, "gslb-seoul-health"), map[string]string{"fqdn": "seoul.seojun.shop", "type": "HTTPS"})
 }

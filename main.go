@@ -83,10 +83,12 @@ func program(ctx *pulumi.Context) error {
 	failover, err := gslb.NewFailover(ctx, "gslb", &gslb.FailoverArgs{
 		Config: cfg.GSLB,
 		Primary: gslb.Site{
-			Region: c.AwsPrimaryRegion, Placement: vpc.Public(), Provider: p.seoul, HealthPath: haproxy.HealthPath,
+			Region: c.AwsPrimaryRegion, Placement: vpc.Public(), Provider: p.seoul,
+			LivenessPath: haproxy.LivenessPath, ReadinessPath: haproxy.ReadinessPath,
 		},
 		Secondary: gslb.Site{
-			Region: c.AwsSecondaryRegion, Placement: tokyoNet, Provider: p.tokyo, HealthPath: haproxy.HealthPath,
+			Region: c.AwsSecondaryRegion, Placement: tokyoNet, Provider: p.tokyo,
+			LivenessPath: haproxy.LivenessPath, ReadinessPath: haproxy.ReadinessPath,
 		},
 		WebNodes: wwwNodes,
 		Protect:  cfg.Protect,
@@ -168,7 +170,7 @@ func newWebNodes(ctx *pulumi.Context, cfg *stackconfig.Stack, p *providers, seou
 func haproxySite(region string, placement network.Placement, provider pulumi.ProviderResource, b gslb.Backend) haproxy.Site {
 	return haproxy.Site{
 		Region: region, Placement: placement, Provider: provider,
-		TargetGroupArn: b.TargetGroupArn, AlbSecurityGroupID: b.SecurityGroupID,
+		TargetGroupArn: b.TargetGroupArn, Listener: b.Listener, AlbSecurityGroupID: b.SecurityGroupID,
 		IngressAliases: []pulumi.Alias{b.IngressAlias}, EgressAliases: []pulumi.Alias{b.EgressAlias},
 	}
 }

@@ -192,27 +192,6 @@ func TestFrontDoorReplacesCreateFirst(t *testing.T) {
 		}
 	})
 
-	// Each region's group takes its target group's ARN from after the HTTPS
-	// listener, so that when a target group is replaced (create-first), the
-	// group leaves the old one only once a listener forwards to the new one.
-	t.Run("HAProxy joins a target group only behind its listener", func(t *testing.T) {
-		for region, listener := range map[string]string{"ap-northeast-2": "gslb-seoul-https", "ap-northeast-1": "gslb-tokyo-https"} {
-			https := e.Find("aws:lb/listener:Listener", listener)
-			var group *mockengine.Resource
-			for _, g := range e.OfType(groupType) {
-				if e.Region(g) == region {
-					group = g
-				}
-			}
-			if https == nil || group == nil {
-				t.Fatalf("%s: listener %v, group %v", region, https, group)
-			}
-			if deps := group.PropertyDependencies["targetGroupArns"]; !slices.Contains(deps, https.URN) {
-				t.Errorf("%s: the group's targetGroupArns depend on %v, want %s among them", region, deps, https.URN)
-			}
-		}
-	})
-
 	// A new ALB group gets new rules to and from HAProxy's group beside the
 	// old ones (the old ones go at the end of the update), so the old ALB
 	// reaches HAProxy until it is gone.

@@ -15,7 +15,7 @@ import (
 // 53's HTTPS health checkers, which speak TLS up to 1.2.
 const TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
-// Target group health check on HAProxy's monitor URI, quicker than the
+// Target group health check on HAProxy's liveness URI, quicker than the
 // defaults (30 s x 3) so that evaluate-target-health on the failover record
 // sees a dead HAProxy within about 20 s.
 const (
@@ -151,10 +151,13 @@ func newALB(ctx *pulumi.Context, parent pulumi.Resource, name string, a albArgs)
 		TargetType: pulumi.String(targetGroupTargetType),
 		VpcId:      a.site.Placement.VpcID,
 		HealthCheck: &lb.TargetGroupHealthCheckArgs{
-			Enabled:            pulumi.Bool(true),
-			Protocol:           pulumi.String("HTTP"),
-			Port:               pulumi.String("traffic-port"),
-			Path:               pulumi.String(a.site.HealthPath),
+			Enabled:  pulumi.Bool(true),
+			Protocol: pulumi.String("HTTP"),
+			Port:     pulumi.String("traffic-port"),
+			// Liveness, not readiness: with ELB health on the groups, a
+			// target group that failed HAProxy for the web nodes' outage
+			// would have it replaced again and again.
+			Path:               pulumi.String(a.site.LivenessPath),
 			Matcher:            pulumi.String(targetHealthMatcher),
 			Interval:           pulumi.Int(targetHealthInterval),
 			Timeout:            pulumi.Int(targetHealthTimeout),
@@ -207,18 +210,10 @@ func newALB(ctx *pulumi.Context, parent pulumi.Resource, name string, a albArgs)
 // backend is what the HAProxy tier behind this ALB needs. The aliases name
 // the two rules between the ALB's group and HAProxy's as this component
 // declared them (name-role-target-from-alb, name-role-sg-out-target).
-//
-// The target group's ARN is handed on once the HTTPS listener exists (or
-// has moved): the Auto Scaling group then joins a new target group (a
-// replacement's) only when a listener forwards to it and its ALB is up, not
-// minutes before, while clients still reach the old ALB, whose group it
-// leaves first (terraform-provider-aws detaches the old target groups
-// before it attaches the new ones; internal/service/autoscaling/group.go).
-// A group no listener uses cannot judge the instance healthy anyway.
 func (b *alb) backend(parent pulumi.Resource, name, role string) Backend {
-	tgArn := pulumi.All(b.targetGroup.Arn, b.https.Arn).ApplyT(func(v []any) string { return v[0].(string) }).(pulumi.StringOutput)
 	return Backend{
-		TargetGroupArn:  tgArn,
+		TargetGroupArn:  b.targetGroup.Arn,
+		Listener:        b.https,
 		SecurityGroupID: b.securityGroup.ID().ToStringOutput(),
 		IngressAlias:    pulumi.Alias{Name: pulumi.String(name + "-" + role + "-target-from-alb"), Parent: parent},
 		EgressAlias:     pulumi.Alias{Name: pulumi.String(name + "-" + role + "-sg-out-target"), Parent: parent},

@@ -9,6 +9,16 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
+// ValidationTimeout bounds how long `pulumi up` waits for ACM to issue a
+// certificate. The provider's default is 75 minutes (aws_acm_certificate_validation,
+// Timeouts.Create in terraform-provider-aws internal/service/acm/certificate_validation.go),
+// longer than the deploy job runs: a job killed mid-wait leaves the stack
+// locked with pending operations. With a delegated zone ACM issues within
+// minutes; a zone that is not delegated never validates, which
+// scripts/check-delegation reports before `pulumi up` starts
+// (docs/gslb.md, "The first deploy").
+const ValidationTimeout = "30m"
+
 // certSpec is one ALB's certificate: the site it lives in and the names it
 // covers (the first is the certificate's domain name, the rest SANs).
 type certSpec struct {
@@ -99,7 +109,8 @@ func newCertificates(ctx *pulumi.Context, parent pulumi.Resource, name string, z
 		val, err := acm.NewCertificateValidation(ctx, name+"-"+s.role+"-cert-validation", &acm.CertificateValidationArgs{
 			CertificateArn:        certs[i].Arn,
 			ValidationRecordFqdns: records,
-		}, pulumi.Parent(parent), pulumi.Provider(s.site.Provider))
+		}, pulumi.Parent(parent), pulumi.Provider(s.site.Provider),
+			pulumi.Timeouts(&pulumi.CustomTimeouts{Create: ValidationTimeout}))
 		if err != nil {
 			return nil, fmt.Errorf("certificate validation %s in %s: %w", s.domains[0], s.site.Region, err)
 		}

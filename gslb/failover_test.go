@@ -28,7 +28,9 @@ const (
 
 	seoulRegion = "ap-northeast-2"
 	tokyoRegion = "ap-northeast-1"
-	healthPath  = "/healthz"
+	// What HAProxy answers: the target groups check liveness, Route 53 readiness.
+	livenessPath  = "/healthz"
+	readinessPath = "/readyz"
 )
 
 // Where the ALBs go, and the web nodes of the simple record.
@@ -71,7 +73,7 @@ func failoverProgramWith(c Config, labels []string, protect bool) pulumi.RunFunc
 				return Site{}, err
 			}
 			s := Site{
-				Region: region, Provider: p, HealthPath: healthPath,
+				Region: region, Provider: p, LivenessPath: livenessPath, ReadinessPath: readinessPath,
 				Placement: network.Placement{VpcID: str(vpcs[role])},
 			}
 			for _, id := range subnets[role] {
@@ -98,6 +100,7 @@ func failoverProgramWith(c Config, labels []string, protect bool) pulumi.RunFunc
 		for role, b := range map[string]Backend{"seoul": f.PrimaryBackend, "tokyo": f.SecondaryBackend} {
 			ctx.Export(role+"TargetGroupArn", b.TargetGroupArn)
 			ctx.Export(role+"AlbSecurityGroupId", b.SecurityGroupID)
+			ctx.Export(role+"Listener", b.Listener.URN())
 		}
 		// What the monitoring component reads, by key.
 		checks, sites := pulumi.StringMap{}, pulumi.StringMap{}
@@ -259,6 +262,10 @@ func TestCertificatesCoverTheirRegionsNameAndTheFailoverName(t *testing.T) {
 		v := must(t, e, validationType, "gslb-"+tc.role+"-cert-validation")
 		// The validation waits for this region's certificate...
 		mockengine.AssertInputs(t, v, want{"certificateArn": mockengine.Text(cert.Outputs, "arn")})
+		// ...for at most ValidationTimeout, not the provider's 75 minutes.
+		if got := v.Options.CustomTimeouts.Create; got != ValidationTimeout {
+			t.Errorf("%s: create timeout %q, want %q", v.Name, got, ValidationTimeout)
+		}
 		// ...and for the records of exactly the names it covers.
 		var fqdns []string
 		for _, rec := range tc.validated {
@@ -367,7 +374,9 @@ func TestTargetGroupsCheckHAProxyAndAreHandedToItsGroups(t *testing.T) {
 		tg := must(t, e, tgType, "gslb-"+role+"-tg")
 		mockengine.AssertInputs(t, tg, want{
 			"name": "<unset>", "tags.Name": name, "port": "80", "protocol": "HTTP", "targetType": "instance", "vpcId": vpcs[role],
-			"healthCheck.path": healthPath, "healthCheck.matcher": "200", "healthCheck.protocol": "HTTP",
+			// Liveness: an outage of every web node must not fail HAProxy here,
+			// or its Auto Scaling group (ELB health) would replace it.
+			"healthCheck.path": livenessPath, "healthCheck.matcher": "200", "healthCheck.protocol": "HTTP",
 			"healthCheck.port": "traffic-port",
 			// An instance refresh's old HAProxy drains for 30 s, not 300.
 			"deregistrationDelay": "30",
@@ -375,6 +384,11 @@ func TestTargetGroupsCheckHAProxyAndAreHandedToItsGroups(t *testing.T) {
 		// The HAProxy Auto Scaling group registers its instance; nothing here does.
 		if got := e.Outputs()[role+"TargetGroupArn"].Value; got != mockengine.Text(tg.Outputs, "arn") || got == "" {
 			t.Errorf("backend target group %v, want %s", got, mockengine.Text(tg.Outputs, "arn"))
+		}
+		// The group waits for the listener that forwards to the target group:
+		// the HTTPS one (the HTTP listener only redirects).
+		if got, want := fmt.Sprint(e.Outputs()[role+"Listener"].Value), must(t, e, listenerType, "gslb-"+role+"-https").URN; got != want {
+			t.Errorf("backend listener %v, want %s", got, want)
 		}
 	}
 }
@@ -425,10 +439,11 @@ func TestHealthChecksProbeEachRegionsNameOverHTTPS(t *testing.T) {
 		}
 		for role, tag := range map[string]string{"seoul": "active", "tokyo": "passive"} {
 			mockengine.AssertInputs(t, must(t, e, healthType, "gslb-"+role+"-health"), want{
-				"type":             "HTTPS",
-				"fqdn":             role + ".seojun.shop",
-				"port":             "443",
-				"resourcePath":     healthPath,
+				"type": "HTTPS",
+				"fqdn": role + ".seojun.shop",
+				"port": "443",
+				// Readiness, through the ALB: fails while Seoul has no web node.
+				"resourcePath":     readinessPath,
 				"requestInterval":  fmt.Sprint(hc.IntervalSeconds),
 				"failureThreshold": fmt.Sprint(hc.FailureThreshold),
 				"enableSni":        "true",
@@ -616,6 +631,31 @@ func TestProtectGuardsCertificatesRecordsAndHealthChecks(t *testing.T) {
 		// records; the two sites' checks and the four web nodes'.
 		if protect && (counted[certType] != 2 || counted[recordType] != 8 || counted[healthType] != 6) {
 			t.Errorf("protected %v, want 2 certificates, 8 records, 6 health checks", counted)
+		}
+	}
+}
+
+// TestSiteNeedsDistinctLivenessAndReadiness: one path for both would bring
+// back the replacement loop (a target group failing HAProxy for the web
+// nodes' outage), so a site that gives one is refused before anything exists.
+func TestSiteNeedsDistinctLivenessAndReadiness(t *testing.T) {
+	t.Parallel()
+	site := func(liveness, readiness string) Site {
+		return Site{
+			Region: seoulRegion, Provider: &aws.Provider{}, LivenessPath: liveness, ReadinessPath: readiness,
+			Placement: network.Placement{SubnetIDs: []pulumi.StringOutput{{}, {}}},
+		}
+	}
+	if err := site(livenessPath, readinessPath).validate("primary"); err != nil {
+		t.Fatalf("good site refused: %v", err)
+	}
+	for _, tc := range []struct{ liveness, readiness, want string }{
+		{livenessPath, livenessPath, `liveness and readiness share the path "/healthz"`},
+		{"healthz", readinessPath, `liveness path "healthz" does not begin with /`},
+		{livenessPath, "", `readiness path "" does not begin with /`},
+	} {
+		if err := site(tc.liveness, tc.readiness).validate("primary"); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("liveness %q, readiness %q: error %v, want one mentioning %q", tc.liveness, tc.readiness, err, tc.want)
 		}
 	}
 }

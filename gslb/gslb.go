@@ -18,18 +18,29 @@ type Site struct {
 	Region    string
 	Placement network.Placement
 	Provider  pulumi.ProviderResource
-	// HealthPath is HAProxy's health URI, which the target group checks.
-	HealthPath string
+	// LivenessPath is what the target group checks on each HAProxy (and so
+	// what decides whether its Auto Scaling group replaces it): answered
+	// while HAProxy runs. ReadinessPath is what the site's Route 53 check
+	// fetches through the ALB: it fails while the site has no web node to
+	// send clients to. Both are HAProxy's (haproxy.LivenessPath,
+	// haproxy.ReadinessPath).
+	LivenessPath, ReadinessPath string
 }
 
 // Backend is what the tier behind one ALB needs: the target group its Auto
-// Scaling group registers in, and the ALB's security group, which that tier
-// lets in to its own. The tier declares the two rules between the groups;
-// IngressAlias and EgressAlias are the identities they had when this
-// component declared them, so that a stack updated across that change moves
-// the rules instead of recreating them.
+// Scaling group registers in, the listener that forwards to it, and the
+// ALB's security group, which that tier lets in to its own. The tier
+// declares the two rules between the groups; IngressAlias and EgressAlias
+// are the identities they had when this component declared them, so that a
+// stack updated across that change moves the rules instead of recreating
+// them.
 type Backend struct {
-	TargetGroupArn  pulumi.StringOutput
+	TargetGroupArn pulumi.StringOutput
+	// Listener is the HTTPS listener, the only one that forwards to the
+	// target group. The target group checks no target until a listener
+	// forwards to it, and the listener exists only once ACM has issued the
+	// certificate: whoever waits for a healthy target must wait for this.
+	Listener        pulumi.Resource
 	SecurityGroupID pulumi.StringOutput
 	IngressAlias    pulumi.Alias
 	EgressAlias     pulumi.Alias
@@ -74,6 +85,12 @@ type Failover struct {
 	// HealthChecks are every health check declared here: Seoul's (active),
 	// Tokyo's (passive), then one per web node in WebNodes' order.
 	HealthChecks []HealthCheckRef
+}
+
+// readinessTarget says, for the alarm's text, what a site's check probes and
+// when it fails.
+func readinessTarget(fqdn, path, albName string) string {
+	return fmt.Sprintf("https://%s%s, HAProxy's readiness through %s: fails when the ALB or HAProxy does not answer, or HAProxy has no web node in rotation", fqdn, path, albName)
 }
 
 // SiteRef is one region's load balancer and target group as CloudWatch
@@ -135,14 +152,14 @@ func NewFailover(ctx *pulumi.Context, name string, args *FailoverArgs, opts ...p
 		return nil, fmt.Errorf("gslb %s: %s: %w", name, args.Secondary.Region, err)
 	}
 
-	active, primary, err := newSiteDNS(ctx, f, name, zone, c, args.Primary.HealthPath, dnsSite{
+	active, primary, err := newSiteDNS(ctx, f, name, zone, c, args.Primary.ReadinessPath, dnsSite{
 		role: "seoul", fqdn: c.seoulFQDN(), alb: seoulALB,
 		checkName: c.SeoulHealthCheckName, setID: c.SeoulSetID, failover: "PRIMARY",
 	})
 	if err != nil {
 		return nil, fmt.Errorf("gslb %s: %w", name, err)
 	}
-	passive, _, err := newSiteDNS(ctx, f, name, zone, c, args.Secondary.HealthPath, dnsSite{
+	passive, _, err := newSiteDNS(ctx, f, name, zone, c, args.Secondary.ReadinessPath, dnsSite{
 		role: "tokyo", fqdn: c.tokyoFQDN(), alb: tokyoALB,
 		checkName: c.TokyoHealthCheckName, setID: c.TokyoSetID, failover: "SECONDARY",
 	})
@@ -181,11 +198,11 @@ func NewFailover(ctx *pulumi.Context, name string, args *FailoverArgs, opts ...p
 		OnNoHealthyTarget: fmt.Sprintf("nothing changes for clients while Seoul is healthy, but %s has no SECONDARY left to fail over to", c.failoverFQDN()),
 	}}
 	f.HealthChecks = []HealthCheckRef{{
-		Key: "seoul", Name: c.SeoulHealthCheckName, Target: "https://" + c.seoulFQDN() + args.Primary.HealthPath,
+		Key: "seoul", Name: c.SeoulHealthCheckName, Target: readinessTarget(c.seoulFQDN(), args.Primary.ReadinessPath, c.SeoulAlbName),
 		OnFailure: fmt.Sprintf("%s (PRIMARY, %s) fails over: clients resolve Tokyo within %d s", c.failoverFQDN(), c.SeoulSetID, f.WorstCaseFailoverSeconds),
 		ID:        f.PrimaryHealthCheckID,
 	}, {
-		Key: "tokyo", Name: c.TokyoHealthCheckName, Target: "https://" + c.tokyoFQDN() + args.Secondary.HealthPath,
+		Key: "tokyo", Name: c.TokyoHealthCheckName, Target: readinessTarget(c.tokyoFQDN(), args.Secondary.ReadinessPath, c.TokyoAlbName),
 		OnFailure: fmt.Sprintf("%s has no working SECONDARY (%s): should Seoul fail too, Route 53 keeps answering with Seoul", c.failoverFQDN(), c.TokyoSetID),
 		ID:        f.SecondaryHealthCheckID,
 	}}

@@ -63,8 +63,13 @@ func (s Site) validate(role string) error {
 	if n := len(s.Placement.SubnetIDs); n < 2 {
 		errs = append(errs, fmt.Errorf("%s site: %d subnets, an ALB needs at least 2 in different zones", role, n))
 	}
-	if !strings.HasPrefix(s.HealthPath, "/") {
-		errs = append(errs, fmt.Errorf("%s site: health path %q does not begin with /", role, s.HealthPath))
+	for _, p := range []struct{ what, path string }{{"liveness", s.LivenessPath}, {"readiness", s.ReadinessPath}} {
+		if !strings.HasPrefix(p.path, "/") {
+			errs = append(errs, fmt.Errorf("%s site: %s path %q does not begin with /", role, p.what, p.path))
+		}
+	}
+	if s.LivenessPath == s.ReadinessPath {
+		errs = append(errs, fmt.Errorf("%s site: liveness and readiness share the path %q; the target group would replace HAProxy for the web nodes' outage", role, s.LivenessPath))
 	}
 	return errors.Join(errs...)
 }

@@ -130,8 +130,8 @@ func TestRefsForMonitoringNameTheDeclaredResources(t *testing.T) {
 	out := e.Outputs()
 	checks, _ := out["healthChecks"].Value.(map[string]string)
 	wantChecks := map[string]string{
-		"seoul":        "active|" + must(t, e, healthType, "gslb-seoul-health").ID + "|https://seoul.seojun.shop" + healthPath,
-		"tokyo":        "passive|" + must(t, e, healthType, "gslb-tokyo-health").ID + "|https://tokyo.seojun.shop" + healthPath,
+		"seoul":        "active|" + must(t, e, healthType, "gslb-seoul-health").ID + "|https://seoul.seojun.shop" + readinessPath + ", HAProxy's readiness through seoul-alb: fails when the ALB or HAProxy does not answer, or HAProxy has no web node in rotation",
+		"tokyo":        "passive|" + must(t, e, healthType, "gslb-tokyo-health").ID + "|https://tokyo.seojun.shop" + readinessPath + ", HAProxy's readiness through tokyo-alb: fails when the ALB or HAProxy does not answer, or HAProxy has no web node in rotation",
 		"web-seoul":    "web-SEOUL|" + must(t, e, healthType, "gslb-web-seoul-health").ID + "|",
 		"web-london":   "web-LONDON|" + must(t, e, healthType, "gslb-web-london-health").ID + "|",
 		"web-oregon":   "web-OREGON|" + must(t, e, healthType, "gslb-web-oregon-health").ID + "|",

@@ -140,26 +140,11 @@ func runFailover(b *testing.B, haproxy string, sticky bool, render func([]Server
 	if err != nil {
 		return failoverResult{}, err
 	}
-	dir := b.TempDir()
-	cfgPath := filepath.Join(dir, "haproxy.cfg")
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		return failoverResult{}, err
-	}
-
-	// -db keeps HAProxy in the foreground (the note's `daemon` included) and
-	// its warnings, "Server backend/NAME is DOWN" among them, on stderr.
-	cmd := exec.CommandContext(ctx, haproxy, "-db", "-f", cfgPath, "-p", filepath.Join(dir, "haproxy.pid"))
-	stderr, err := cmd.StderrPipe()
+	stderr, stop, err := startHAProxy(ctx, b.TempDir(), haproxy, cfg)
 	if err != nil {
 		return failoverResult{}, err
 	}
-	if err := cmd.Start(); err != nil {
-		return failoverResult{}, err
-	}
-	defer func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	}()
+	defer stop()
 	down := make(chan time.Time, 1)
 	downLine := regexp.MustCompile(`Server [^/ ]+/` + failoverNodes[victim] + ` is DOWN`)
 	go func() {
@@ -246,6 +231,27 @@ send:
 	case <-ctx.Done():
 	}
 	return r, nil
+}
+
+// startHAProxy runs haproxy on cfg (written to dir) until ctx ends or stop
+// is called. -db keeps it in the foreground (the note's `daemon` included)
+// and its warnings, "Server backend/NAME is DOWN" among them, on stderr.
+func startHAProxy(ctx context.Context, dir, haproxy, cfg string) (stderr io.Reader, stop func(), err error) {
+	cfgPath := filepath.Join(dir, "haproxy.cfg")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		return nil, nil, err
+	}
+	cmd := exec.CommandContext(ctx, haproxy, "-db", "-f", cfgPath, "-p", filepath.Join(dir, "haproxy.pid"))
+	if stderr, err = cmd.StderrPipe(); err != nil {
+		return nil, nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, nil, err
+	}
+	return stderr, func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	}, nil
 }
 
 // get sends one request and reports whether it got a 200 with a body.

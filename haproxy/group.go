@@ -34,10 +34,27 @@ const (
 	// two instances, may run meanwhile).
 	minHealthyPercentage = 100
 	maxHealthyPercentage = 200
-	// capacityTimeout bounds how long `pulumi up` waits, when it creates the
-	// group, for its instance to be healthy in the target group.
-	capacityTimeout = "15m"
-	refreshStrategy = "Rolling"
+	refreshStrategy      = "Rolling"
+)
+
+// The waits this tier adds to a `pulumi up`, each bounded so that a first
+// deploy fails inside the deploy job's time limit instead of being killed
+// mid-update (docs/gslb.md, "The first deploy": the budget).
+const (
+	// CapacityTimeout bounds how long `pulumi up` waits, when it creates a
+	// group, for its instance to be healthy in the target group
+	// (wait_for_capacity_timeout: the provider's default is 10m, and the
+	// wait happens only on create or a size change; terraform-provider-aws
+	// internal/service/autoscaling/group.go). The group is created only once
+	// the HTTPS listener forwards to that target group, so the wait is for
+	// the instance's first boot alone: one to two minutes.
+	CapacityTimeout = "10m"
+	// ImageCopyTimeout bounds the copy of Seoul's image to Tokyo
+	// (tokyoFromAmi), which Tokyo's launch template and so its group wait
+	// for. The provider's default is 40m (aws_ami_copy, amiRetryTimeout in
+	// internal/service/ec2/ec2_ami.go); it runs while ACM validates the
+	// certificates, so it gets the same bound as they do.
+	ImageCopyTimeout = "30m"
 )
 
 // groupArgs is what newGroup needs for one region.
@@ -138,14 +155,19 @@ func newGroup(ctx *pulumi.Context, parent pulumi.Resource, name string, a groupA
 				AutoRollback: pulumi.Bool(true),
 			},
 		},
-		WaitForCapacityTimeout: pulumi.String(capacityTimeout),
+		WaitForCapacityTimeout: pulumi.String(CapacityTimeout),
 		WaitForElbCapacity:     pulumi.Int(groupSize),
 		Tags: autoscaling.GroupTagArray{&autoscaling.GroupTagArgs{
 			Key: pulumi.String("Name"), Value: pulumi.String(a.tag),
 			// The launch template tags the instance and its volume.
 			PropagateAtLaunch: pulumi.Bool(false),
 		}},
-	}, opts...)
+	}, append(opts,
+		// The target group checks no target until a listener forwards to
+		// it, and the HTTPS listener exists only once ACM has issued the
+		// certificate: created earlier, the group would spend its capacity
+		// wait on the certificate, not on its instance.
+		pulumi.DependsOn([]pulumi.Resource{a.site.Listener}))...)
 	if err != nil {
 		return nil, fmt.Errorf("auto scaling group: %w", err)
 	}

@@ -33,6 +33,9 @@ type Site struct {
 	// this tier lets in on port 80 and allows out to HAProxy.
 	TargetGroupArn     pulumi.StringOutput
 	AlbSecurityGroupID pulumi.StringOutput
+	// Listener is the ALB listener that forwards to TargetGroupArn; the
+	// group is created after it (see newGroup).
+	Listener pulumi.Resource
 	// IngressAliases and EgressAliases are the earlier identities of those
 	// two rules (gslb declared them while HAProxy ran on plain instances), so
 	// that the engine moves them instead of replacing them; AWS would refuse
@@ -67,8 +70,6 @@ type Pair struct {
 	Seoul  Group
 	Tokyo  Group
 	Config pulumi.StringOutput
-	// HealthPath is the URI the ALB target groups check.
-	HealthPath string
 }
 
 // NewPair declares HA-seoul's and HA-tokyo's groups, both serving the config
@@ -79,7 +80,7 @@ func NewPair(ctx *pulumi.Context, name string, args *PairArgs, opts ...pulumi.Re
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("haproxy %s: %w", name, err)
 	}
-	p := &Pair{HealthPath: HealthPath}
+	p := &Pair{}
 	if err := ctx.RegisterComponentResource(PairType, name, p, opts...); err != nil {
 		return nil, fmt.Errorf("haproxy %s: %w", name, err)
 	}
@@ -129,7 +130,8 @@ func NewPair(ctx *pulumi.Context, name string, args *PairArgs, opts ...pulumi.Re
 		"seoulImageId":   p.Seoul.ImageID,
 		"tokyoImageId":   p.Tokyo.ImageID,
 		"config":         p.Config,
-		"healthPath":     pulumi.String(p.HealthPath),
+		"livenessPath":   pulumi.String(LivenessPath),
+		"readinessPath":  pulumi.String(ReadinessPath),
 	}); err != nil {
 		return nil, fmt.Errorf("haproxy %s: outputs: %w", name, err)
 	}

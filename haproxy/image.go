@@ -62,7 +62,8 @@ func copyImage(ctx *pulumi.Context, parent pulumi.Resource, name, amiName string
 		// run; a rollback returns to the template version that launches the
 		// old copy, so the copy stays in the account (deregister it by hand
 		// once the refresh succeeded; docs/haproxy.md).
-		pulumi.RetainOnDelete(true))
+		pulumi.RetainOnDelete(true),
+		pulumi.Timeouts(&pulumi.CustomTimeouts{Create: ImageCopyTimeout}))
 	if err != nil {
 		return image{}, fmt.Errorf("image %s copy to %s: %w", amiName, to.Region, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/hybridlab/hybrid-cloud/internal/mockengine"
 	"github.com/hybridlab/hybrid-cloud/network"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -20,6 +21,7 @@ const (
 	ingressType   = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 	egressType    = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 	amiCopyType   = "aws:ec2/amiCopy:AmiCopy"
+	listenerType  = "aws:lb/listener:Listener"
 	al2023        = "al2023-ami-2023.9.20251208.0-kernel-6.1-x86_64"
 	getAmiToken   = "aws:ec2/getAmi:getAmi"
 	seoulRegion   = "ap-northeast-2"
@@ -78,9 +80,19 @@ func (r pairRun) run(t *testing.T) (*mockengine.Engine, error) {
 			if err != nil {
 				return err
 			}
+			// gslb's HTTPS listener, which forwards to the target group.
+			listener, err := lb.NewListener(ctx, "alb-"+role+"-https", &lb.ListenerArgs{
+				LoadBalancerArn: pulumi.String("arn:alb-" + role),
+				DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
+					Type: pulumi.String("forward"), TargetGroupArn: str(targetGroups[role]),
+				}},
+			}, pulumi.Provider(p))
+			if err != nil {
+				return err
+			}
 			s := Site{
 				Region: region, Provider: p, Placement: network.Placement{VpcID: str(vpcs[role])},
-				TargetGroupArn: str(targetGroups[role]), AlbSecurityGroupID: str(albGroups[role]),
+				TargetGroupArn: str(targetGroups[role]), AlbSecurityGroupID: str(albGroups[role]), Listener: listener,
 				IngressAliases: []pulumi.Alias{{Name: pulumi.String("old-" + role + "-in")}},
 				EgressAliases:  []pulumi.Alias{{Name: pulumi.String("old-" + role + "-out")}},
 			}
@@ -108,10 +120,20 @@ func (r pairRun) run(t *testing.T) (*mockengine.Engine, error) {
 			ctx.Export(role+"Template", g.LaunchTemplateID)
 		}
 		ctx.Export("config", p.Config)
-		ctx.Export("healthPath", p.Config.ApplyT(func(string) string { return p.HealthPath }))
 		return nil
 	}, mockengine.Config{})
 	return e, err
+}
+
+// assertNothingRegistered: a bad config registers nothing but the providers
+// and the stand-ins for gslb's listeners that the test itself declares.
+func assertNothingRegistered(t *testing.T, e *mockengine.Engine) {
+	t.Helper()
+	for _, r := range e.Resources() {
+		if !r.IsProvider() && r.Type != listenerType {
+			t.Errorf("%s registered despite the bad config", r)
+		}
+	}
 }
 
 func mustRunPair(t *testing.T, c Config) *mockengine.Engine {
@@ -185,7 +207,14 @@ func TestPairDeclaresOneSelfHealingGroupPerRegion(t *testing.T) {
 				"instanceRefresh.preferences.maxHealthyPercentage": "200",
 				"instanceRefresh.preferences.autoRollback":         "true",
 				"waitForElbCapacity":                               "1",
+				"waitForCapacityTimeout":                           CapacityTimeout,
 			})
+			// Its capacity wait starts once a listener forwards to the target
+			// group, so it waits for the instance, not for ACM.
+			listener := e.Find(listenerType, "alb-"+role+"-https")
+			if !slices.Contains(asg.Dependencies, listener.URN) {
+				t.Errorf("%s waits for %v, not for the listener %s", asg.Name, asg.Dependencies, listener.URN)
+			}
 			// The version comes from the template, so a new version is a change of the group.
 			if deps := asg.PropertyDependencies["launchTemplate"]; !slices.Contains(deps, lt.URN) {
 				t.Errorf("launchTemplate waits for %v, not for %s", deps, lt.URN)
@@ -267,7 +296,7 @@ func TestPairImageMustBeOneExactMatchingName(t *testing.T) {
 			c.Image, c.InstanceType = tc.image, tc.instanceType
 			e, err := runPair(t, c)
 			mockengine.AssertErrorMentions(t, err, tc.want...)
-			e.AssertOnlyProviders(t)
+			assertNothingRegistered(t, e)
 		})
 	}
 	c := devHAProxyConfig()
@@ -315,8 +344,8 @@ func TestPairUserDataCarriesTheRenderedConfig(t *testing.T) {
 		if sticky && !strings.Contains(config, "cookie LB insert") {
 			t.Errorf("the sticky cookie is not named from config:\n%s", config)
 		}
-		if e.Outputs()["healthPath"].Value != HealthPath || !strings.Contains(config, "monitor-uri "+HealthPath) {
-			t.Errorf("health path %v is not the config's monitor-uri", e.Outputs()["healthPath"].Value)
+		if !strings.Contains(config, "monitor-uri "+LivenessPath+"\n") || !strings.Contains(config, "path "+ReadinessPath+"\n") {
+			t.Errorf("the config does not answer %s and %s itself:\n%s", LivenessPath, ReadinessPath, config)
 		}
 	}
 }
@@ -447,6 +476,9 @@ func TestPairTokyoFromAmiLaunchesACopyOfSeoulsImage(t *testing.T) {
 		"sourceAmiRegion": seoulRegion,
 		"encrypted":       "true",
 	})
+	if got := cp.Options.CustomTimeouts.Create; got != ImageCopyTimeout {
+		t.Errorf("the copy's create timeout is %q, want %q (the provider's default, 40m, outlasts the deploy job)", got, ImageCopyTimeout)
+	}
 	if !cp.Options.RetainOnDelete {
 		t.Error("the copy is deleted with the stack's next image roll; a rollback of Tokyo's refresh would need it")
 	}
@@ -519,7 +551,7 @@ func TestPairBadArgsFailAndRegisterNothing(t *testing.T) {
 			c.edit(&cfg)
 			e, err := runPair(t, cfg)
 			mockengine.AssertErrorMentions(t, err, c.want...)
-			e.AssertOnlyProviders(t)
+			assertNothingRegistered(t, e)
 		})
 	}
 }
@@ -530,6 +562,7 @@ func TestPairArgsValidation(t *testing.T) {
 		return Site{
 			Region: region, Provider: &aws.Provider{}, Placement: network.Placement{SubnetIDs: []pulumi.StringOutput{{}}},
 			TargetGroupArn: pulumi.String("tg").ToStringOutput(), AlbSecurityGroupID: pulumi.String("sg").ToStringOutput(),
+			Listener: &lb.Listener{},
 		}
 	}
 	good := func() *PairArgs {
@@ -555,6 +588,7 @@ func TestPairArgsValidation(t *testing.T) {
 		{"no Tokyo provider", func(a *PairArgs) { a.Tokyo.Provider = nil }, "Tokyo site: no provider"},
 		{"no Seoul subnet", func(a *PairArgs) { a.Seoul.Placement.SubnetIDs = nil }, "Seoul site: no subnet"},
 		{"no target group", func(a *PairArgs) { a.Tokyo.TargetGroupArn = pulumi.StringOutput{} }, "Tokyo site: no ALB target group"},
+		{"no listener", func(a *PairArgs) { a.Seoul.Listener = nil }, "Seoul site: no ALB listener"},
 		{"ami copy within one region", func(a *PairArgs) { a.Config.TokyoFromAmi = true; a.Tokyo.Region = seoulRegion }, "both sites are in"},
 	}
 	for _, c := range cases {

@@ -8,10 +8,21 @@ import (
 	"strings"
 )
 
-// HealthPath is the URI HAProxy answers itself: 200 while at least one web
-// node is in rotation, 503 when none is. The ALB target groups check it, so
-// Route 53 sees a site with no live back end as down.
-const HealthPath = "/healthz"
+// The two URIs HAProxy answers itself, never forwarding them to a web node.
+// They are two because two checkers act on them differently: an Auto
+// Scaling group replaces an instance its target group calls unhealthy,
+// while Route 53 only moves clients to the other region.
+const (
+	// LivenessPath answers 200 while HAProxy runs, whatever the web nodes do.
+	// The ALB target groups check it, and so the groups' ELB health: an
+	// outage of every web node is no reason to replace a working HAProxy.
+	LivenessPath = "/healthz"
+	// ReadinessPath answers 200 while at least one web node is in rotation
+	// and 503 while none is. Route 53's site checks (active, passive) fetch
+	// it through the ALB, so a region that serves nothing fails over and
+	// its health-check alarm fires.
+	ReadinessPath = "/readyz"
+)
 
 // checkPath is what the health checks fetch from each web node (its index page).
 const checkPath = "/"
@@ -115,9 +126,15 @@ func Render(servers []Server, o Options) (string, error) {
 	w("")
 	w("frontend %s", o.FrontendName)
 	w("    bind %s", bind)
-	w("    # The ALB checks this URI; it fails (503) when no web node is in rotation.")
-	w("    monitor-uri %s", HealthPath)
-	w("    monitor fail if { nbsrv(%s) lt 1 }", o.BackendName)
+	w("    # Liveness, for the ALB target group (and so the Auto Scaling group):")
+	w("    # 200 while HAProxy runs, whatever the web nodes do.")
+	w("    monitor-uri %s", LivenessPath)
+	w("    # Readiness, for Route 53 through the ALB: 503 while no web node is in")
+	w("    # rotation, so DNS fails over. Not logged, like the liveness URI.")
+	w("    acl readiness path %s", ReadinessPath)
+	w("    http-request set-log-level silent if readiness")
+	w("    http-request return status 503 content-type text/plain string \"no web node in rotation\" if readiness { nbsrv(%s) lt 1 }", o.BackendName)
+	w("    http-request return status 200 content-type text/plain string ready if readiness")
 	w("    # Only safe methods are replayed after the request reached a node.")
 	w("    http-request disable-l7-retry unless METH_GET || METH_HEAD")
 	w("    default_backend %s", o.BackendName)

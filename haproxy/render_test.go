@@ -127,14 +127,19 @@ func TestRenderedConfigDoesWhatTheIssueAsks(t *testing.T) {
 		"on-error mark-down",
 		"timeout connect ",
 		"timeout server ",
-		"monitor-uri " + HealthPath,
-		"monitor fail if { nbsrv(backend_servers) lt 1 }",
+		"monitor-uri " + LivenessPath + "\n",
+		"acl readiness path " + ReadinessPath + "\n",
+		"http-request return status 503 content-type text/plain string \"no web node in rotation\" if readiness { nbsrv(backend_servers) lt 1 }",
 		"log /dev/log",
 		"option httplog",
 	} {
 		if !strings.Contains(plain, want) {
 			t.Errorf("config lacks %q", want)
 		}
+	}
+	// Liveness never depends on the web nodes (the health tests run it).
+	if strings.Contains(plain, "monitor fail") {
+		t.Errorf("the liveness URI has a fail condition:\n%s", plain)
 	}
 	if strings.Contains(plain, "cookie") {
 		t.Errorf("sticky cookie is off but the config sets a cookie:\n%s", plain)

@@ -43,6 +43,9 @@ func (a *PairArgs) validate() error {
 		if s.site.TargetGroupArn.OutputState == nil || s.site.AlbSecurityGroupID.OutputState == nil {
 			errs = append(errs, fmt.Errorf("%s site: no ALB target group and security group to serve behind", s.what))
 		}
+		if s.site.Listener == nil {
+			errs = append(errs, fmt.Errorf("%s site: no ALB listener forwarding to the target group (the group waits for it)", s.what))
+		}
 	}
 	if a.Config.TokyoFromAmi && a.Seoul.Region == a.Tokyo.Region && a.Seoul.Region != "" {
 		errs = append(errs, fmt.Errorf("tokyoFromAmi copies the image between regions, but both sites are in %s", a.Seoul.Region))

@@ -176,7 +176,8 @@ func alarmSpecs(prefix string, a *AlarmsArgs) []alarmSpec {
 		specs = append(specs, alarmSpec{
 			key: s.Key + "-healthy-hosts", region: s.Region, name: prefix + "-" + s.Key + "-no-healthy-haproxy",
 			description: pulumi.Sprintf("%s (behind %s) has had no healthy HAProxy for %d minutes. Already done: %s. "+
-				"Next: check the HAProxy instance in %s (its /healthz answers 503 when no web node is up) and the web node alarms."+runbook,
+				"The target group checks HAProxy's liveness URI, which fails only when HAProxy itself does not answer (an outage of the web nodes shows in the Route 53 check and web node alarms instead). "+
+				"Next: the HAProxy instance in %s (down, still booting, or unreachable from the ALB); its Auto Scaling group replaces an unhealthy one."+runbook,
 				s.TargetGroupName, s.AlbName, targetPeriod*targetEvaluationPeriods/60, s.OnNoHealthyTarget, s.Region),
 			metric:     healthyHosts(s),
 			comparison: lessThan, threshold: minHealthyTargets,

@@ -44,9 +44,15 @@ defaults
 
 frontend http-in
     bind *:80
-    # The ALB checks this URI; it fails (503) when no web node is in rotation.
+    # Liveness, for the ALB target group (and so the Auto Scaling group):
+    # 200 while HAProxy runs, whatever the web nodes do.
     monitor-uri /healthz
-    monitor fail if { nbsrv(backend_servers) lt 1 }
+    # Readiness, for Route 53 through the ALB: 503 while no web node is in
+    # rotation, so DNS fails over. Not logged, like the liveness URI.
+    acl readiness path /readyz
+    http-request set-log-level silent if readiness
+    http-request return status 503 content-type text/plain string "no web node in rotation" if readiness { nbsrv(backend_servers) lt 1 }
+    http-request return status 200 content-type text/plain string ready if readiness
     # Only safe methods are replayed after the request reached a node.
     http-request disable-l7-retry unless METH_GET || METH_HEAD
     default_backend backend_servers

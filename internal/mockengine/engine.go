@@ -54,7 +54,14 @@ type Options struct {
 	// Aliases are the URNs r was known by before (resolved from alias specs
 	// as the engine does), so that the engine moves it instead of replacing it.
 	Aliases []string
+	// CustomTimeouts bound the provider's waits on create, update and
+	// delete ("" = the provider's default). Changing them changes nothing
+	// in the cloud, so a diff does not compare them.
+	CustomTimeouts CustomTimeouts
 }
+
+// CustomTimeouts are a resource's pulumi.Timeouts, as duration strings.
+type CustomTimeouts struct{ Create, Update, Delete string }
 
 // Invoke is one data-source call the program made.
 type Invoke struct {
@@ -174,6 +181,9 @@ func (e *Engine) NewResource(args pulumi.MockResourceArgs) (string, resource.Pro
 			IgnoreChanges:       slices.Clone(rpc.GetIgnoreChanges()),
 			ReplaceOnChanges:    slices.Clone(rpc.GetReplaceOnChanges()),
 			Aliases:             e.aliasURNs(rpc, parent),
+		}
+		if ct := rpc.GetCustomTimeouts(); ct != nil {
+			opts.CustomTimeouts = CustomTimeouts{Create: ct.GetCreate(), Update: ct.GetUpdate(), Delete: ct.GetDelete()}
 		}
 	}
 	r := &Resource{
