@@ -235,6 +235,17 @@ func TestEveryConfigRule(t *testing.T) {
 		{"missing monitoring section", []edit{set("monitoring", "", remove)},
 			[]string{"hybrid-cloud:monitoring: is required"}},
 
+		// --- exactNamesStack: which stack keeps the names as written.
+		{"exactNamesStack missing", []edit{set("exactNamesStack", "", remove)},
+			[]string{"hybrid-cloud:exactNamesStack: is required in every stack file", "e.g. dev"}},
+		{"exactNamesStack not a stack name", []edit{set("exactNamesStack", "", "dev lab")},
+			[]string{"hybrid-cloud:exactNamesStack", `"dev lab" is not a stack name`}},
+		// Outside the exact stack every name carries the suffix: a name that
+		// fits as written may not fit with it, and the error says so.
+		{"a name too long once suffixed", []edit{
+			set("exactNamesStack", "", "prod"), set("gslb", "simpleRecord", strings.Repeat("w", 61)),
+		}, []string{"hybrid-cloud:gslb.simpleRecord", "one lower-case DNS label", `carries the suffix "-dev"`}},
+
 		// --- protect: every stack file says whether its state is guarded.
 		{"protect missing", []edit{set("protect", "", remove)},
 			[]string{"hybrid-cloud:protect: is required in every stack file", "true or false"}},

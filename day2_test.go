@@ -273,6 +273,38 @@ func TestDayTwoChanges(t *testing.T) {
 			},
 		},
 		{
+			// The ALBs' group is provider-named: the note's SG-ALB is its
+			// Name tag, so a rename retags both regions' groups in place
+			// and nothing is replaced (the description names no config).
+			name:   "the ALBs' security group is renamed",
+			config: setting("hybrid-cloud:gslb", "securityGroupName", "SG-FRONT"),
+			want: []string{
+				updated("aws:ec2/securityGroup:SecurityGroup", "gslb-seoul-sg", "tags"),
+				updated("aws:ec2/securityGroup:SecurityGroup", "gslb-tokyo-sg", "tags"),
+			},
+		},
+		{
+			// Provider-named too: a new Name tag, and the texts that quote it.
+			name:   "an ALB is renamed",
+			config: setting("hybrid-cloud:gslb", "seoulAlbName", "seoul-front"),
+			want: []string{
+				updated(albType, "gslb-seoul-alb", "tags"),
+				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-health-seoul", "alarmDescription"),
+				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-seoul-elb-5xx", "alarmDescription"),
+				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-seoul-healthy-hosts", "alarmDescription"),
+				updated("aws:cloudwatch/dashboard:Dashboard", "monitoring-dashboard", "dashboardBody"),
+			},
+		},
+		{
+			name:   "a target group is renamed",
+			config: setting("hybrid-cloud:gslb", "tokyoTargetGroupName", "TG-Tokyo-2"),
+			want: []string{
+				updated(targetType, "gslb-tokyo-tg", "tags"),
+				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-tokyo-healthy-hosts", "alarmDescription"),
+				updated("aws:cloudwatch/dashboard:Dashboard", "monitoring-dashboard", "dashboardBody"),
+			},
+		},
+		{
 			name: "protect is turned on",
 			config: func(t *testing.T, c mockengine.Config) mockengine.Config {
 				return c.Set("hybrid-cloud:protect", true)
@@ -336,7 +368,15 @@ var wwwRecords = map[string][]string{
 // protected; with it off, none is (the lab can be destroyed).
 func TestProtectSwitch(t *testing.T) {
 	t.Parallel()
-	prod := append(slices.Clone(protectedByTheSwitch), wwwRecords["multivalue"]...)
+	var prod []string
+	for _, r := range append(slices.Clone(protectedByTheSwitch), wwwRecords["multivalue"]...) {
+		// A validation record is named by its domain's label, which in
+		// prod carries the stack's suffix (seoul-prod.<zone>).
+		if strings.Contains(r, " gslb-validation-") {
+			r += "-prod"
+		}
+		prod = append(prod, r)
+	}
 	for stack, want := range map[string][]string{"dev": nil, "prod": prod} {
 		e := mockengine.New("hybrid-cloud", stack)
 		if err := e.Run(program, stackConfig(t, stack)); err != nil {
@@ -358,11 +398,19 @@ func TestProtectSwitch(t *testing.T) {
 }
 
 // TestProdStackIsDevWithItsStateGuarded keeps the production example honest:
-// the same stack as dev, field by field, but for what a production stack
-// changes: its state is protected, www skips dead nodes, and someone is paged.
+// the same stack as dev, field by field, in the same account, subscription,
+// project and zone, but for what a production stack changes: its state is
+// protected, www skips dead nodes, and someone is paged. What must differ,
+// every name, is not typed twice: both files name dev the exact-names stack,
+// so prod's names carry -prod (TestStacksShareNoCloudName plans both and
+// compares every one).
 func TestProdStackIsDevWithItsStateGuarded(t *testing.T) {
 	t.Parallel()
 	dev, prod := flatConfig(t, stackConfig(t, "dev")), flatConfig(t, stackConfig(t, "prod"))
+	if exact := prod["hybrid-cloud:exactNamesStack"]; exact != `"dev"` || dev["hybrid-cloud:exactNamesStack"] != exact {
+		t.Errorf("exactNamesStack: dev %s, prod %s; want dev in both, so that only dev keeps the names as written",
+			dev["hybrid-cloud:exactNamesStack"], exact)
+	}
 	differs := map[string]string{
 		"hybrid-cloud:protect":                     "true",
 		"hybrid-cloud:gslb.simpleRecordRouting":    `"multivalue"`,

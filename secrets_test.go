@@ -132,7 +132,7 @@ func TestEveryCredentialFieldIsKnown(t *testing.T) {
 	sections := map[string]any{
 		"clouds": s.Clouds, "network": s.Network, "vpn": s.VPN,
 		"webNodes": s.WebNodes, "haproxy": s.HAProxy, "gslb": s.GSLB,
-		"protect": s.Protect, "monitoring": s.Monitoring,
+		"protect": s.Protect, "monitoring": s.Monitoring, "exactNamesStack": s.ExactNamesStack,
 	}
 	if n := reflect.TypeOf(s).NumField(); n != len(sections) {
 		t.Fatalf("stackconfig.Stack has %d sections, this test knows %d: add the new one", n, len(sections))

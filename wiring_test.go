@@ -82,8 +82,8 @@ func TestDataFlowsThroughTheWholeStack(t *testing.T) {
 				t.Errorf("%s in %s: target group in %s, launch template in %s", g, e.Region(g), e.Region(tg), e.Region(lt))
 			}
 			want := map[string][2]string{"ap-northeast-2": {"TG-Seoul", "HA-seoul"}, "ap-northeast-1": {"TG-TOKYO", "HA-tokyo"}}[e.Region(tg)]
-			if tg.Str("name") != want[0] || lt.Str("tagSpecifications[0].tags.Name") != want[1] {
-				t.Errorf("group in %s: target group %q, instances named %q; want %v", e.Region(g), tg.Str("name"), lt.Str("tagSpecifications[0].tags.Name"), want)
+			if tg.Str("tags.Name") != want[0] || lt.Str("tagSpecifications[0].tags.Name") != want[1] {
+				t.Errorf("group in %s: target group %q, instances named %q; want %v", e.Region(g), tg.Str("tags.Name"), lt.Str("tagSpecifications[0].tags.Name"), want)
 			}
 			if got := out[map[string]string{"HA-seoul": "haproxySeoulGroup", "HA-tokyo": "haproxyTokyoGroup"}[want[1]]].Value; got != g.Outputs["name"].StringValue() {
 				t.Errorf("group output %v, want %s", got, g.Outputs["name"].StringValue())
@@ -99,7 +99,7 @@ func TestDataFlowsThroughTheWholeStack(t *testing.T) {
 			{"seoul-alb", "seoul.seojun.shop", "Seoul-Active", "PRIMARY", "active", "seoulAlbDnsName"},
 			{"tokyo-alb", "tokyo.seojun.shop", "Tokyo-Active", "SECONDARY", "passive", "tokyoAlbDnsName"},
 		} {
-			alb := byInput(e, albType, "name", tc.alb)
+			alb := byInput(e, albType, "tags.Name", tc.alb)
 			if alb == nil {
 				t.Fatalf("no ALB %s", tc.alb)
 			}

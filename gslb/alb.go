@@ -1,6 +1,7 @@
 package gslb
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
@@ -34,6 +35,33 @@ const (
 	deregistrationDelay   = 30
 )
 
+// albSGDescription is the ALB's security group's description.
+const albSGDescription = "ALB: HTTP and HTTPS from anywhere; egress to HAProxy only"
+
+// maxELBName is the longest name Elastic Load Balancing takes for a load
+// balancer or a target group (32); the provider's name is the resource's
+// name plus "-" and 7 random characters (autoNameSuffix).
+const (
+	maxELBName     = 32
+	autoNameSuffix = 8
+)
+
+// checkAutoNames refuses a component name whose load balancers' or target
+// groups' provider-made names would be longer than Elastic Load Balancing
+// takes, before anything is registered.
+func checkAutoNames(name string, roles ...string) error {
+	var errs []error
+	for _, role := range roles {
+		for _, suffix := range []string{"-alb", "-tg"} {
+			if n := len(name) + 1 + len(role) + len(suffix) + autoNameSuffix; n > maxELBName {
+				errs = append(errs, fmt.Errorf("resource name %s-%s%s: its provider-made name would be %d characters (Elastic Load Balancing takes %d)",
+					name, role, suffix, n, maxELBName))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // albArgs is one region's load balancer.
 type albArgs struct {
 	role           string
@@ -62,16 +90,19 @@ func newALB(ctx *pulumi.Context, parent pulumi.Resource, name string, a albArgs)
 	opts := []pulumi.ResourceOption{pulumi.Parent(parent), pulumi.Provider(a.site.Provider)}
 	name = name + "-" + a.role
 
+	// No name: the provider names the group (the resource's name and a
+	// random suffix) and securityGroupName is its Name tag. An explicitly
+	// named resource is replaced delete-first by the Terraform bridge, and a
+	// group the ALB still uses cannot be deleted; a provider-made name is
+	// replaced create-first, and a rename only retags (docs/gslb.md).
 	sg, err := ec2.NewSecurityGroup(ctx, name+"-sg", &ec2.SecurityGroupArgs{
-		Name:        pulumi.String(a.securityGroup),
-		Description: pulumi.String(a.securityGroup + ": HTTP/HTTPS from anywhere to " + a.albName),
+		Description: pulumi.String(albSGDescription),
 		VpcId:       a.site.Placement.VpcID,
 		Tags:        pulumi.StringMap{"Name": pulumi.String(a.securityGroup)},
 	}, append(opts,
-		// EC2 cannot change a group's description, so a new one would replace
-		// the group, and with its fixed name the new group could not be
-		// created beside the old. The description is set once, at creation;
-		// after that the ALB's name in it is only a hint.
+		// EC2 cannot change a group's description (a new one replaces the
+		// group), so it names no config value. Groups made before this
+		// text keep theirs: EC2 owns the field after creation.
 		pulumi.IgnoreChanges([]string{"description"}))...)
 	if err != nil {
 		return nil, fmt.Errorf("security group %s: %w", a.securityGroup, err)
@@ -95,8 +126,10 @@ func newALB(ctx *pulumi.Context, parent pulumi.Resource, name string, a albArgs)
 	for _, s := range a.site.Placement.SubnetIDs {
 		subnets = append(subnets, s)
 	}
+	// Provider-named, like the group (albName is the Name tag): a rename
+	// retags in place, and a replacement brings the new ALB up before the
+	// old one goes, while DNS moves to it.
 	balancer, err := lb.NewLoadBalancer(ctx, name+"-alb", &lb.LoadBalancerArgs{
-		Name:                    pulumi.String(a.albName),
 		LoadBalancerType:        pulumi.String(loadBalancerType),
 		Internal:                pulumi.Bool(false),
 		Subnets:                 subnets,
@@ -109,8 +142,10 @@ func newALB(ctx *pulumi.Context, parent pulumi.Resource, name string, a albArgs)
 		return nil, fmt.Errorf("load balancer %s: %w", a.albName, err)
 	}
 
+	// Provider-named (targetGroup is the Name tag): a replacement is then
+	// created beside the old group, the listener moves to it and the old
+	// one is deleted last, when nothing uses it any more.
 	tg, err := lb.NewTargetGroup(ctx, name+"-tg", &lb.TargetGroupArgs{
-		Name:       pulumi.String(a.targetGroup),
 		Port:       pulumi.Int(targetPort),
 		Protocol:   pulumi.String("HTTP"),
 		TargetType: pulumi.String(targetGroupTargetType),

@@ -86,9 +86,13 @@ func newCertificates(ctx *pulumi.Context, parent pulumi.Resource, name string, z
 			Type:    opt.ResourceRecordType().Elem(),
 			Records: pulumi.StringArray{opt.ResourceRecordValue().Elem()},
 			Ttl:     pulumi.Int(60),
-			// Both certificates ask for this very record; so may an earlier
-			// certificate of the account for the same name.
-			AllowOverwrite: pulumi.Bool(true),
+			// Written once per domain here, so never another's: a record
+			// of this name that already exists (another stack's or a hand-
+			// made certificate's) fails the create instead of being taken
+			// over, and later deleted with this stack while that certificate
+			// still renews with it. Stacks sharing a zone name their records
+			// apart (hybrid-cloud:exactNamesStack).
+			AllowOverwrite: pulumi.Bool(false),
 		}, zone.opts(parent)...)
 		if err != nil {
 			return nil, fmt.Errorf("validation record for %s: %w", v.domain, err)

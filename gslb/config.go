@@ -23,7 +23,8 @@ type Config struct {
 	// "multivalue" (one record per node, each answered only while that
 	// node's health check passes).
 	SimpleRecordRouting string `json:"simpleRecordRouting,omitempty"`
-	// ALB, target group and security group names (the note's).
+	// The note's ALB, target group and security group names, as the Name
+	// tags of provider-named resources (see newALB).
 	SeoulAlbName         string      `json:"seoulAlbName"`
 	TokyoAlbName         string      `json:"tokyoAlbName"`
 	SeoulTargetGroupName string      `json:"seoulTargetGroupName"`
@@ -40,6 +41,11 @@ type Config struct {
 	// docs/lecture-note.md).
 	SeoulSetID string `json:"seoulSetId"`
 	TokyoSetID string `json:"tokyoSetId"`
+	// NameSuffix ends the names this package derives rather than reads (the
+	// web node checks' Name tags): the stack's suffix, which the config's
+	// own names already carry ("" in the stack hybrid-cloud:exactNamesStack
+	// names; see internal/stackconfig).
+	NameSuffix string `json:"-"`
 }
 
 // HealthCheck is the Route 53 health checks' timing.

@@ -307,11 +307,12 @@ func TestValidationRecordsAreACMsAndWrittenOncePerDomain(t *testing.T) {
 		}
 		opt := o.ObjectValue()
 		mockengine.AssertInputs(t, r, want{
-			"name":           opt["resourceRecordName"].StringValue(),
-			"type":           opt["resourceRecordType"].StringValue(),
-			"records":        "[" + opt["resourceRecordValue"].StringValue() + "]",
-			"ttl":            "60",
-			"allowOverwrite": "true",
+			"name":    opt["resourceRecordName"].StringValue(),
+			"type":    opt["resourceRecordType"].StringValue(),
+			"records": "[" + opt["resourceRecordValue"].StringValue() + "]",
+			"ttl":     "60",
+			// Written once per domain: never another's to take over.
+			"allowOverwrite": "false",
 		})
 	}
 }
@@ -333,8 +334,9 @@ func TestLoadBalancersSitInTheirSubnetsBehindSGALB(t *testing.T) {
 	e := mustRun(t)
 	for _, role := range []string{"seoul", "tokyo"} {
 		sg := must(t, e, sgType, "gslb-"+role+"-sg")
-		mockengine.AssertInputs(t, sg, want{"name": "SG-ALB", "vpcId": vpcs[role], "tags.Name": "SG-ALB"})
-		// A new description would replace the group, which its fixed name forbids.
+		// Provider-named (create-first when replaced); SG-ALB is the Name tag.
+		mockengine.AssertInputs(t, sg, want{"name": "<unset>", "namePrefix": "<unset>", "vpcId": vpcs[role], "tags.Name": "SG-ALB"})
+		// EC2 cannot change a description: the text names no config value.
 		if !slices.Equal(sg.Options.IgnoreChanges, []string{"description"}) {
 			t.Errorf("%s ignoreChanges %v, want [description]", sg.Name, sg.Options.IgnoreChanges)
 		}
@@ -352,7 +354,8 @@ func TestLoadBalancersSitInTheirSubnetsBehindSGALB(t *testing.T) {
 			t.Errorf("backend security group %v, want %s", got, sg.ID)
 		}
 		mockengine.AssertInputs(t, must(t, e, albType, "gslb-"+role+"-alb"), want{
-			"name":                    role + "-alb",
+			"name":                    "<unset>",
+			"tags.Name":               role + "-alb",
 			"loadBalancerType":        "application",
 			"internal":                "false",
 			"subnets":                 "[" + strings.Join(subnets[role], " ") + "]",
@@ -370,7 +373,7 @@ func TestTargetGroupsCheckHAProxyAndAreHandedToItsGroups(t *testing.T) {
 	for role, name := range map[string]string{"seoul": "TG-Seoul", "tokyo": "TG-TOKYO"} {
 		tg := must(t, e, tgType, "gslb-"+role+"-tg")
 		mockengine.AssertInputs(t, tg, want{
-			"name": name, "port": "80", "protocol": "HTTP", "targetType": "instance", "vpcId": vpcs[role],
+			"name": "<unset>", "tags.Name": name, "port": "80", "protocol": "HTTP", "targetType": "instance", "vpcId": vpcs[role],
 			// Liveness: an outage of every web node must not fail HAProxy here,
 			// or its Auto Scaling group (ELB health) would replace it.
 			"healthCheck.path": livenessPath, "healthCheck.matcher": "200", "healthCheck.protocol": "HTTP",
@@ -655,4 +658,15 @@ func TestSiteNeedsDistinctLivenessAndReadiness(t *testing.T) {
 			t.Errorf("liveness %q, readiness %q: error %v, want one mentioning %q", tc.liveness, tc.readiness, err, tc.want)
 		}
 	}
+}
+
+// The provider names an ALB and a target group after the resource, plus 8
+// characters; a component name that pushes them past ELB's 32 is refused.
+func TestProviderMadeNamesFitElasticLoadBalancing(t *testing.T) {
+	t.Parallel()
+	if err := checkAutoNames("gslb", "seoul", "tokyo"); err != nil {
+		t.Errorf("gslb: %v", err)
+	}
+	err := checkAutoNames("global-failover", "seoul")
+	mockengine.AssertErrorMentions(t, err, "global-failover-seoul-alb", "33 characters", "takes 32")
 }

@@ -3,6 +3,7 @@
 package gslb
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/hybridlab/hybrid-cloud/network"
@@ -112,7 +113,7 @@ type SiteRef struct {
 // that region's HAProxy, and in Route 53 the validation records, an alias
 // name and a health check per ALB, the failover pair and the simple record.
 func NewFailover(ctx *pulumi.Context, name string, args *FailoverArgs, opts ...pulumi.ResourceOption) (*Failover, error) {
-	if err := args.validate(); err != nil {
+	if err := errors.Join(args.validate(), checkAutoNames(name, "seoul", "tokyo")); err != nil {
 		return nil, fmt.Errorf("gslb %s: %w", name, err)
 	}
 	c := args.Config
@@ -207,7 +208,7 @@ func NewFailover(ctx *pulumi.Context, name string, args *FailoverArgs, opts ...p
 	}}
 	for i, n := range args.WebNodes {
 		f.HealthChecks = append(f.HealthChecks, HealthCheckRef{
-			Key: "web-" + n.Key, Name: webCheckName(n.Label),
+			Key: "web-" + n.Key, Name: c.webCheckName(n.Label),
 			Target:    fmt.Sprintf("web node %s: %s on its public address, port %d, path %s", n.Label, webCheckType, n.Port, webCheckPath),
 			OnFailure: c.webNodeOnFailure(n.Label),
 			ID:        nodeChecks[i].ID().ToStringOutput(),

@@ -51,8 +51,9 @@ func (c Config) webNodeOnFailure(label string) string {
 	return fmt.Sprintf("HAProxy has already taken %s out of both pools, but %s still lists its address (simple routing): clients that pick it get no page", label, c.simpleFQDN())
 }
 
-// webCheckName is a node check's Name tag.
-func webCheckName(label string) string { return "web-" + label }
+// webCheckName is a node check's Name tag: web-<label>, and the stack's
+// name suffix (Config.NameSuffix), so two stacks' checks differ.
+func (c Config) webCheckName(label string) string { return "web-" + label + c.NameSuffix }
 
 // newWebNodeChecks declares one Route 53 HTTP health check per web node on
 // its public address and port: the one checker that sees all four clouds
@@ -68,10 +69,10 @@ func newWebNodeChecks(ctx *pulumi.Context, parent pulumi.Resource, name string, 
 			ResourcePath:     pulumi.String(webCheckPath),
 			RequestInterval:  pulumi.Int(c.HealthCheck.IntervalSeconds),
 			FailureThreshold: pulumi.Int(c.HealthCheck.FailureThreshold),
-			Tags:             pulumi.StringMap{"Name": pulumi.String(webCheckName(n.Label))},
+			Tags:             pulumi.StringMap{"Name": pulumi.String(c.webCheckName(n.Label))},
 		}, zone.opts(parent)...)
 		if err != nil {
-			return nil, fmt.Errorf("health check %s: %w", webCheckName(n.Label), err)
+			return nil, fmt.Errorf("health check %s: %w", c.webCheckName(n.Label), err)
 		}
 		checks[i] = check
 	}

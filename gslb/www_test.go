@@ -148,8 +148,8 @@ func TestRefsForMonitoringNameTheDeclaredResources(t *testing.T) {
 	sites, _ := out["sites"].Value.(map[string]string)
 	for role, region := range map[string]string{"seoul": seoulRegion, "tokyo": tokyoRegion} {
 		alb, tg := must(t, e, albType, "gslb-"+role+"-alb"), must(t, e, tgType, "gslb-"+role+"-tg")
-		w := strings.Join([]string{region, alb.Text("name"), mockengine.Text(alb.Outputs, "arnSuffix"),
-			tg.Text("name"), mockengine.Text(tg.Outputs, "arnSuffix")}, "|")
+		w := strings.Join([]string{region, alb.Text("tags.Name"), mockengine.Text(alb.Outputs, "arnSuffix"),
+			tg.Text("tags.Name"), mockengine.Text(tg.Outputs, "arnSuffix")}, "|")
 		if got := sites[role]; got != w || strings.Contains(got, "<unset>") {
 			t.Errorf("site ref %s = %q, want %q", role, got, w)
 		}

@@ -224,7 +224,13 @@ func newSecurityGroup(ctx *pulumi.Context, name string, a groupArgs, opts []pulu
 		FromPort:                  pulumi.Int(listenPort),
 		ToPort:                    pulumi.Int(listenPort),
 		ReferencedSecurityGroupId: a.site.AlbSecurityGroupID,
-	}, append(opts, pulumi.Aliases(a.site.IngressAliases))...)
+	}, append(opts, pulumi.Aliases(a.site.IngressAliases),
+		// A new ALB group (a replacement is create-first: gslb/alb.go)
+		// gets a rule of its own beside this one, which keeps the old ALB
+		// reaching HAProxy until it is deleted at the end of the update; an
+		// in-place change would cut the old ALB off while clients still
+		// resolve it and before the new one is up.
+		pulumi.ReplaceOnChanges([]string{"referencedSecurityGroupId"}))...)
 	if err != nil {
 		return nil, fmt.Errorf("ingress from the ALB: %w", err)
 	}

@@ -126,7 +126,7 @@ func (v *Vpc) create(ctx *pulumi.Context, name string, args *VpcArgs) error {
 		return fmt.Errorf("network %s: default route: %w", name, err)
 	}
 	v.RouteTableIDs = append(v.RouteTableIDs, public.ID().ToStringOutput())
-	v.PublicSubnetIDs, err = subnets(ctx, name+"-public", vpc, public, cfg.PublicSubnets, true, child)
+	v.PublicSubnetIDs, err = subnets(ctx, name+"-public", cfg.VpcName+"-public", vpc, public, cfg.PublicSubnets, true, child)
 	if err != nil {
 		return fmt.Errorf("network %s: %w", name, err)
 	}
@@ -142,15 +142,17 @@ func (v *Vpc) create(ctx *pulumi.Context, name string, args *VpcArgs) error {
 		return fmt.Errorf("network %s: private route table: %w", name, err)
 	}
 	v.RouteTableIDs = append(v.RouteTableIDs, private.ID().ToStringOutput())
-	v.PrivateSubnetIDs, err = subnets(ctx, name+"-private", vpc, private, cfg.PrivateSubnets, false, child)
+	v.PrivateSubnetIDs, err = subnets(ctx, name+"-private", cfg.VpcName+"-private", vpc, private, cfg.PrivateSubnets, false, child)
 	if err != nil {
 		return fmt.Errorf("network %s: %w", name, err)
 	}
 	return nil
 }
 
-// subnets declares one subnet per entry, each associated with table.
-func subnets(ctx *pulumi.Context, prefix string, vpc *ec2.Vpc, table *ec2.RouteTable,
+// subnets declares one subnet per entry, each associated with table. Each
+// is named prefix-zone, and tagged tagPrefix-zone: the VPC's name, so two
+// stacks' subnets in one account are told apart in the console.
+func subnets(ctx *pulumi.Context, prefix, tagPrefix string, vpc *ec2.Vpc, table *ec2.RouteTable,
 	specs []Subnet, public bool, opts []pulumi.ResourceOption,
 ) ([]pulumi.StringOutput, error) {
 	ids := make([]pulumi.StringOutput, 0, len(specs))
@@ -160,7 +162,7 @@ func subnets(ctx *pulumi.Context, prefix string, vpc *ec2.Vpc, table *ec2.RouteT
 			CidrBlock:           pulumi.String(s.Cidr),
 			AvailabilityZone:    pulumi.String(s.Zone),
 			MapPublicIpOnLaunch: pulumi.Bool(public),
-			Tags:                nameTag(prefix + "-" + s.Zone),
+			Tags:                nameTag(tagPrefix + "-" + s.Zone),
 		}, opts...)
 		if err != nil {
 			return nil, fmt.Errorf("subnet %s: %w", s.Zone, err)

@@ -12,6 +12,10 @@ import (
 type Config struct {
 	// CustomerGatewayName is the customer gateway's Name tag (the note's MY-CGW).
 	CustomerGatewayName string `json:"customerGatewayName"`
+	// CustomerGatewayDeviceName, when set, is the customer gateway's device
+	// name, which tells EC2 apart two gateways of one address, ASN and type
+	// (set outside the exact-names stack; internal/stackconfig).
+	CustomerGatewayDeviceName string `json:"-"`
 	// CustomerGatewayIP is the on-prem public IP (the Libreswan VM's leftid).
 	CustomerGatewayIP string `json:"customerGatewayIp"`
 	// CustomerGatewayBgpAsn is required by AWS even for static routing.
@@ -66,10 +70,13 @@ type GatewayVMConfig struct {
 	KeyPair string `json:"keyPair,omitempty"`
 }
 
+// DefaultGatewayVMName is the gateway VM's name when gatewayVm.name is unset.
+const DefaultGatewayVMName = "libreswan-gateway"
+
 // gatewayVMName is the instance name with its default applied.
 func (g GatewayVMConfig) gatewayVMName() string {
 	if g.Name == "" {
-		return "libreswan-gateway"
+		return DefaultGatewayVMName
 	}
 	return g.Name
 }

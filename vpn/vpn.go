@@ -103,12 +103,16 @@ func NewSiteToSite(ctx *pulumi.Context, name string, args *SiteToSiteArgs, opts 
 	guard := pulumi.Protect(args.Protect)
 	guarded := append(slices.Clone(aws), guard)
 
-	cgw, err := ec2.NewCustomerGateway(ctx, name+"-cgw", &ec2.CustomerGatewayArgs{
+	cgwArgs := &ec2.CustomerGatewayArgs{
 		IpAddress: pulumi.String(cfg.CustomerGatewayIP),
 		BgpAsn:    pulumi.String(strconv.Itoa(cfg.CustomerGatewayBgpAsn)),
 		Type:      pulumi.String("ipsec.1"),
 		Tags:      nameTag(cfg.CustomerGatewayName),
-	}, guarded...)
+	}
+	if cfg.CustomerGatewayDeviceName != "" {
+		cgwArgs.DeviceName = pulumi.String(cfg.CustomerGatewayDeviceName)
+	}
+	cgw, err := ec2.NewCustomerGateway(ctx, name+"-cgw", cgwArgs, guarded...)
 	if err != nil {
 		return nil, fmt.Errorf("vpn %s: customer gateway: %w", name, err)
 	}

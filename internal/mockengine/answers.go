@@ -21,9 +21,21 @@ var computed = map[string]func(e *Engine, r *Resource) resource.PropertyMap{
 	},
 	"aws:ec2/securityGroup:SecurityGroup": func(e *Engine, r *Resource) resource.PropertyMap {
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"arn": "arn:aws:ec2:" + e.Region(r) + ":123456789012:security-group/" + r.ID,
+			"arn":  "arn:aws:ec2:" + e.Region(r) + ":123456789012:security-group/" + r.ID,
+			"name": providerName(r),
 		})
 	},
+}
+
+// providerName is the name a resource has in its cloud: its name input, or
+// when the program sets none, the one pulumi-aws makes (auto-naming: the
+// resource's name, "-" and 7 random hex characters), here derived from the
+// URN so that it is the same on every run.
+func providerName(r *Resource) string {
+	if n := stringArg(r.Inputs, "name"); n != "" {
+		return n
+	}
+	return fmt.Sprintf("%s-%07x", r.Name, hash("autoname:"+r.key())&0xfffffff)
 }
 
 // answerResource adds the computed outputs of one resource type.

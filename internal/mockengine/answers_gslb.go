@@ -26,9 +26,10 @@ func init() {
 		}), nil
 	})
 	answerResource("aws:lb/loadBalancer:LoadBalancer", func(e *Engine, r *Resource) resource.PropertyMap {
-		region, name := e.Region(r), stringArg(r.Inputs, "name")
+		region, name := e.Region(r), providerName(r)
 		suffix := fmt.Sprintf("app/%s/%016x", name, uint64(hash("alb:"+r.key())))
 		return resource.NewPropertyMapFromMap(map[string]any{
+			"name":      name,
 			"arn":       "arn:aws:elasticloadbalancing:" + region + ":123456789012:loadbalancer/" + suffix,
 			"arnSuffix": suffix,
 			"dnsName":   fmt.Sprintf("%s-%d.%s.elb.amazonaws.com", name, hash("dns:"+r.key()), region),
@@ -37,8 +38,10 @@ func init() {
 		})
 	})
 	answerResource("aws:lb/targetGroup:TargetGroup", func(e *Engine, r *Resource) resource.PropertyMap {
-		suffix := fmt.Sprintf("targetgroup/%s/%016x", stringArg(r.Inputs, "name"), uint64(hash("tg:"+r.key())))
+		name := providerName(r)
+		suffix := fmt.Sprintf("targetgroup/%s/%016x", name, uint64(hash("tg:"+r.key())))
 		return resource.NewPropertyMapFromMap(map[string]any{
+			"name":      name,
 			"arn":       "arn:aws:elasticloadbalancing:" + e.Region(r) + ":123456789012:" + suffix,
 			"arnSuffix": suffix,
 		})

@@ -37,6 +37,10 @@ type Stack struct {
 	Protect bool
 	// Monitoring is the alarms' recipients and the tunnel logs' retention.
 	Monitoring monitoring.Config
+	// ExactNamesStack is `hybrid-cloud:exactNamesStack`, the stack whose
+	// names are the config's as written; every other stack's carry its
+	// suffix (names.go).
+	ExactNamesStack string
 }
 
 // Clouds is the `hybrid-cloud:clouds` config object: where each provider points.
@@ -99,10 +103,16 @@ func Load(ctx *pulumi.Context) (*Stack, error) {
 		readObject(cfg, "gslb", &s.GSLB),
 		readBool(cfg, "protect", &s.Protect, "true guards the VPN, addresses, certificates and DNS against deletion and replacement; false lets `pulumi destroy` remove a lab"),
 		readObject(cfg, "monitoring", &s.Monitoring),
+		readString(cfg, exactNamesKey, &s.ExactNamesStack, "the one stack that keeps the names as written, e.g. dev; every other stack suffixes them with its own name"),
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
+	if err := checkExactNamesStack(s.ExactNamesStack, ctx.Stack()); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	suffix := nameSuffix(ctx.Stack(), s.ExactNamesStack)
+	s.applyNameSuffix(suffix)
 	// Credentials must be Pulumi secrets (see CredentialFields). The stack
 	// file says which fields are; without one, the engine says which
 	// top-level keys hold a secret somewhere.
@@ -118,6 +128,10 @@ func Load(ctx *pulumi.Context) (*Stack, error) {
 		}
 	}
 	if err := s.Validate(); err != nil {
+		if suffix != "" {
+			return nil, fmt.Errorf("config: %w\n(stack %s is not %s:%s = %s, so every name it reads from config carries the suffix %q)",
+				err, ctx.Stack(), validate.Project, exactNamesKey, s.ExactNamesStack, suffix)
+		}
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	return &s, nil
@@ -152,6 +166,16 @@ func readBool(cfg *config.Config, key string, into *bool, what string) error {
 	default:
 		return fmt.Errorf("%s: %q is not allowed (true or false)", full, raw)
 	}
+	return nil
+}
+
+// readString reads a required string key.
+func readString(cfg *config.Config, key string, into *string, what string) error {
+	raw, err := cfg.Try(key)
+	if err != nil || raw == "" {
+		return fmt.Errorf("%s:%s: is required in every stack file (%s)", validate.Project, key, what)
+	}
+	*into = raw
 	return nil
 }
 
