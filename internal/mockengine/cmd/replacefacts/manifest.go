@@ -84,12 +84,20 @@ var upstreams = map[string]upstream{
 	},
 	"azure-native": {
 		pulumiRepo: "pulumi/pulumi-azure-native", pulumiRef: "v2.90.0",
-		repo: "pulumi/pulumi-azure-native", ref: "provider/pkg/gen/replacement.go and properties.go (stored versions, not v2.90.0)",
+		repo: "pulumi/pulumi-azure-native", ref: "v2.90.0 (not read: six stored versions of provider/pkg/gen/replacement.go that bracket it)",
 		azure: true,
-		note: "pulumi/pulumi-azure-native (1.8 GB) is over the fetch limit and its metadata is not in the Go SDK, so v2.90.0 could not be read. " +
-			"azure-native forces replacement for (a) properties whose x-ms-mutability lacks \"update\" and (b) its forceNewMap " +
-			"(provider/pkg/gen/properties.go forceNew, replacement.go), read in two stored versions that agree for these types; " +
-			"(c) the resource name and resource group are path parameters, part of the resource ID: a new value is a new resource.",
+		note: "pulumi/pulumi-azure-native (1.8 GB) is over the fetch limit and its metadata is not in the Go SDK, so v2.90.0's own files could " +
+			"not be read; the SDK modules in the module cache date it (2025-03-27, pulumi/pulumi-azure-native-sdk 71546f1f5f02) and name the " +
+			"default API versions: Compute 2023-03-01 (VirtualMachine), Network 2023-02-01 (VNet, subnet, NSG, NIC, public IP), Resources " +
+			"2022-09-01 (resource group). azure-native forces replacement for (a) a property whose x-ms-mutability lacks \"update\" and (b) its " +
+			"forceNewMap (properties.go forceNew, in two stored versions read); (c) the resource name and resource group are path parameters, " +
+			"part of the resource ID. Six stored versions of replacement.go were found (the oldest with AKS networkProfile whole, the newest " +
+			"with the v2 import path and issue 4756's comments, so they bracket v2.90.0): all six have Network.PublicIPAddress {location, " +
+			"publicIPAddressVersion, publicIPPrefix, sku}, Network.Subnet {} and Network.VirtualNetwork {location}, Resources.ResourceGroup " +
+			"{location}, and no Compute, NetworkSecurityGroup or NetworkInterface entry. azure-rest-api-specs read: " +
+			"Compute 2023-03-01 virtualMachine.json (stored 043b1f55) and computeRPCommon.json (043b1f55), Microsoft.Compute common-types " +
+			"v1/common.json (stored 08272fcc); not read: Network 2023-02-01 (network.json and publicIpAddress.json are not in the index), " +
+			"Resources 2022-09-01 resources.json (ca18f609, not opened: the forceNewMap entry decides the group's location).",
 	},
 }
 
@@ -270,12 +278,19 @@ var sources = []source{
 		pulumiReplaceOn: []string{"location", "publicIPAddressVersion", "publicIPPrefix", "publicIpAddressName", "resourceGroupName", "sku"}},
 	{token: "azure-native:network:NetworkSecurityGroup", provider: "azure-native", file: "provider/pkg/gen/replacement.go (no entry: path parameters only)",
 		pulumiReplaceOn: []string{"networkSecurityGroupName", "resourceGroupName"},
-		note:            "Network's location has no x-ms-mutability and no forceNewMap entry for the NSG: a location change is sent as an update (Azure refuses it)"},
+		note: "no forceNewMap entry for the NSG (six stored replacement.go versions); whether Network 2023-02-01 marks location create-only " +
+			"was not read (network.json is not in the index): forceNewMap lists location for the VNet and the public IP, which suggests it " +
+			"does not. The stack's location is fixed (uksouth)"},
 	{token: "azure-native:network:NetworkInterface", provider: "azure-native", file: "provider/pkg/gen/replacement.go (no entry: path parameters only)",
 		pulumiReplaceOn: []string{"networkInterfaceName", "resourceGroupName"},
-		note:            "as the NSG: location is not marked force-new for Network resources without a forceNewMap entry"},
-	{token: "azure-native:compute:VirtualMachine", provider: "azure-native", file: "provider/pkg/gen/replacement.go (no Compute entry) and properties.go (x-ms-mutability)",
-		pulumiReplaceOn: []string{"location", "resourceGroupName", "vmName"},
-		note: "Compute's Resource.location is create-only (x-ms-mutability read,create in azure-rest-api-specs, not read in this session); osProfile " +
-			"(adminUsername, computerName, customData) is not marked force-new: Azure refuses the change in place, which is why the program asks replaceOnChanges osProfile.customData"},
+		note:            "as the NSG: no forceNewMap entry; Network 2023-02-01's x-ms-mutability not read"},
+	{token: "azure-native:compute:VirtualMachine", provider: "azure-native",
+		file:            "provider/pkg/gen/replacement.go (no Compute entry); azure-rest-api-specs Compute 2023-03-01 virtualMachine.json (x-ms-mutability)",
+		pulumiReplaceOn: []string{"resourceGroupName", "vmName"},
+		note: "only the path parameters: VirtualMachine (virtualMachine.json 2023-03-01, stored 043b1f55) is allOf common-types v1 " +
+			"Resource, whose location has no x-ms-mutability (common.json, stored 08272fcc), and none of zones, osProfile.computerName, " +
+			"adminUsername or customData (computeRPCommon.json, 043b1f55) has one, the last three saying only in prose that they \"cannot be " +
+			"updated after the VM is created\". So azure-native sends a change of any of them as an update, which Azure refuses " +
+			"(PropertyChangeNotAllowed): the program's replaceOnChanges names the paths it may change. The earlier fact that location is " +
+			"create-only was not read and is not what the stored spec says; the stack's location is fixed (uksouth)"},
 }

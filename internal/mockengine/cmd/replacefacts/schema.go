@@ -92,15 +92,21 @@ type schemaParser struct {
 // packageVars is every package-level `var name = value` of file.
 func packageVars(file *ast.File) map[string]ast.Expr {
 	out := map[string]ast.Expr{}
-	for _, d := range file.Decls {
-		g, ok := d.(*ast.GenDecl)
-		if !ok || g.Tok != token.VAR {
-			continue
+	for _, vs := range valueSpecs(file, token.VAR) {
+		if len(vs.Names) == 1 && len(vs.Values) == 1 {
+			out[vs.Names[0].Name] = vs.Values[0]
 		}
-		for _, s := range g.Specs {
-			vs := s.(*ast.ValueSpec)
-			if len(vs.Names) == 1 && len(vs.Values) == 1 {
-				out[vs.Names[0].Name] = vs.Values[0]
+	}
+	return out
+}
+
+// valueSpecs are the package-level var or const specs of file.
+func valueSpecs(file *ast.File, tok token.Token) []*ast.ValueSpec {
+	var out []*ast.ValueSpec
+	for _, d := range file.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == tok {
+			for _, s := range g.Specs {
+				out = append(out, s.(*ast.ValueSpec))
 			}
 		}
 	}
@@ -367,20 +373,14 @@ func stringConsts(src []byte) map[string]string {
 	if err != nil {
 		return out
 	}
-	for _, d := range file.Decls {
-		g, ok := d.(*ast.GenDecl)
-		if !ok || g.Tok != token.CONST {
-			continue
-		}
-		for _, s := range g.Specs {
-			vs := s.(*ast.ValueSpec)
-			for i, n := range vs.Names {
-				if i < len(vs.Values) {
-					if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-						if v, err := strconv.Unquote(lit.Value); err == nil {
-							out[n.Name] = v
-						}
-					}
+	for _, vs := range valueSpecs(file, token.CONST) {
+		for i, n := range vs.Names {
+			if i >= len(vs.Values) {
+				continue
+			}
+			if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				if v, err := strconv.Unquote(lit.Value); err == nil {
+					out[n.Name] = v
 				}
 			}
 		}
