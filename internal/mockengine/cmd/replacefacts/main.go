@@ -11,11 +11,16 @@
 // included; RequiresReplace plan modifiers), its names are mapped to the
 // Pulumi names of the pinned Go SDK in the module cache, and the bridge's
 // own overrides (auto-naming, DeleteBeforeReplace) are read from the
-// pulumi-* repository's provider/resources.go at its tag. A provider whose
-// upstream could not be mirrored (too large to fetch) carries the fields
-// read by hand from its source (manifest.go says which file and commit);
-// with its mirror present the parser replaces them and the difference is
-// printed.
+// pulumi-* repository's provider/resources.go at its tag. When no mirror
+// of the upstream at the bridged commit can be had (terraform-provider-aws
+// is too large to fetch), the sources are parsed at the newest commit of its
+// history that a smaller fork's mirror holds (upstream.readVia/readRef, its
+// distance recorded); fields read by hand from stored versions (manifest.go
+// says which file and commit) are the fallback and a cross-check, and where
+// a hand-read version is nearer the bridged commit it wins (handOver).
+// Fetch the mirrors first: pulumi/pulumi-gcp, pulumi/pulumi-alicloud,
+// pulumi/pulumi-openstack, pulumi/pulumi-random, their upstreams in
+// manifest.go, and nuno407/terraform-provider-aws.
 package main
 
 import (
