@@ -245,6 +245,19 @@ func TestDayTwoChanges(t *testing.T) {
 			want: []string{replacedDeleteFirst("azure-native:compute:VirtualMachine", "london-vm", "osProfile")},
 		},
 		{
+			// The VM cannot move zones (replaceOnChanges: a new VM, delete
+			// first). azure-native replaces the public IP for neither
+			// forceNewMap nor x-ms-mutability on zones, so it sends the
+			// new zone as an update, which Azure refuses (docs/webnodes.md):
+			// the update fails there, and nothing protected is replaced.
+			name:   "London moves to another zone",
+			config: setting("hybrid-cloud:webNodes", "london.zone", "2"),
+			want: []string{
+				replacedDeleteFirst("azure-native:compute:VirtualMachine", "london-vm", "zones"),
+				updated("azure-native:network:PublicIPAddress", "london-ip", "zones"),
+			},
+		},
+		{
 			// Route 53 cannot change a check's interval: every check is
 			// replaced, and what names a check follows its new ID: the
 			// failover records, each check's alarm (its HealthCheckId
