@@ -139,7 +139,7 @@ func build(mirrors string, s source) (TypeFacts, error) {
 		Source: Source{Repository: up.repo, Ref: up.ref, File: s.file, Resource: s.tfName}}
 	if up.azure {
 		tf.Source.Method = "read by hand"
-		tf.Source.Repository, tf.Source.Ref = up.repo, up.ref
+		tf.Source.Repository, tf.Source.Ref, tf.Source.Distance = up.repo, up.readRef, up.readShort
 		tf.ReplaceOn = slices.Sorted(slices.Values(s.pulumiReplaceOn))
 		return tf, nil
 	}

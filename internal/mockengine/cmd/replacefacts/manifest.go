@@ -11,7 +11,8 @@ type upstream struct {
 	// readVia and readRef: when no snapshot of repo at ref can be had, the
 	// sources are parsed at readRef, a commit of repo's history that the
 	// snapshot readVia (a fork) holds; readDistance says how far it is,
-	// readShort the same in a few words for each type.
+	// readShort the same in a few words for each type. azure-native has a
+	// readRef and no readVia: the stored version read in the search index.
 	readVia, readRef, readDistance, readShort string
 	// sdkModule and sdkDir locate the pinned Go SDK in the module cache.
 	sdkModule, sdkDir string
@@ -84,20 +85,30 @@ var upstreams = map[string]upstream{
 	},
 	"azure-native": {
 		pulumiRepo: "pulumi/pulumi-azure-native", pulumiRef: "v2.90.0",
-		repo: "pulumi/pulumi-azure-native", ref: "v2.90.0 (not read: six stored versions of provider/pkg/gen/replacement.go that bracket it)",
+		repo: "pulumi/pulumi-azure-native", ref: "v2.90.0",
+		// The index's stored versions of replacement.go, read through the
+		// search tool's read_file (no fetch: the repository is 1.8 GB).
+		readRef:   "f8d3054ad7a51690d78c6418a507ecd0a97bf847",
+		readShort: "a stored version of provider/pkg/gen/replacement.go, not v2.90.0's own: see providers.azure-native.readDistance",
+		readDistance: "provider/pkg/gen/replacement.go read at two stored commits, neither known to be v2.90.0's (2025-03-27): f8d3054a " +
+			"(v2 import path, AKS networkProfile forced new whole, Network.PrivateEndpoint from issue 3883) and the later " +
+			"1b7112af33c62b247daed1028686bf279f4d5e69 (v2 import path, networkProfile split per issue 4756, noForceNewMap added). Both have " +
+			"the same entries for every type this stack registers: Network.PublicIPAddress {location, publicIPAddressVersion, " +
+			"publicIPPrefix, sku}, Network.Subnet {}, Network.VirtualNetwork {location}, Resources.ResourceGroup {location}, and no Compute, " +
+			"NetworkSecurityGroup or NetworkInterface entry.",
 		azure: true,
 		note: "pulumi/pulumi-azure-native (1.8 GB) is over the fetch limit and its metadata is not in the Go SDK, so v2.90.0's own files could " +
 			"not be read; the SDK modules in the module cache date it (2025-03-27, pulumi/pulumi-azure-native-sdk 71546f1f5f02) and name the " +
 			"default API versions: Compute 2023-03-01 (VirtualMachine), Network 2023-02-01 (VNet, subnet, NSG, NIC, public IP), Resources " +
 			"2022-09-01 (resource group). azure-native forces replacement for (a) a property whose x-ms-mutability lacks \"update\" and (b) its " +
-			"forceNewMap (properties.go forceNew, in two stored versions read); (c) the resource name and resource group are path parameters, " +
-			"part of the resource ID. Six stored versions of replacement.go were found (the oldest with AKS networkProfile whole, the newest " +
-			"with the v2 import path and issue 4756's comments, so they bracket v2.90.0): all six have Network.PublicIPAddress {location, " +
-			"publicIPAddressVersion, publicIPPrefix, sku}, Network.Subnet {} and Network.VirtualNetwork {location}, Resources.ResourceGroup " +
-			"{location}, and no Compute, NetworkSecurityGroup or NetworkInterface entry. azure-rest-api-specs read: " +
-			"Compute 2023-03-01 virtualMachine.json (stored 043b1f55) and computeRPCommon.json (043b1f55), Microsoft.Compute common-types " +
-			"v1/common.json (stored 08272fcc); not read: Network 2023-02-01 (network.json and publicIpAddress.json are not in the index), " +
-			"Resources 2022-09-01 resources.json (ca18f609, not opened: the forceNewMap entry decides the group's location).",
+			"forceNewMap (provider/pkg/gen/replacement.go; properties.go forceNew applies both); (c) the resource name and resource group are " +
+			"path parameters, part of the resource ID. azure-rest-api-specs read: Compute 2023-03-01 virtualMachine.json (stored 043b1f55) and " +
+			"computeRPCommon.json (043b1f55), Microsoft.Compute common-types v1/common.json (stored 08272fcc); Network publicIpAddress.json at " +
+			"2022-11-01 (stored 15c74c80b13231bc03993534cb71286e1d2a4c49) and 2024-05-01 (stored 118093527e37893ae10b10d2e08291b6bdd7cf8d), " +
+			"the versions on either side of the default 2023-02-01, which the index does not hold; Resources 2022-09-01: the resource " +
+			"group's location, whose description in the v2.90.0 SDK (resources/v2 resourceGroup.go, generated from the spec) says it " +
+			"\"cannot be changed after the resource group has been created\", as forceNewMap has it. Network 2023-02-01's network.json " +
+			"(the NSG's and NIC's location) is not in the index.",
 	},
 }
 
@@ -161,7 +172,7 @@ var sources = []source{
 	{token: "aws:ec2/customerGateway:CustomerGateway", provider: "aws", tfName: "aws_customer_gateway", file: "internal/service/ec2/vpnsite_customer_gateway.go",
 		readAt: "08923b68b5ad6fcfdd38362fb5247e39a9b07add", readByHand: []string{"bgp_asn", "certificate_arn", "device_name", "ip_address", "type"}},
 	{token: "aws:ec2/eip:Eip", provider: "aws", tfName: "aws_eip", file: "internal/service/ec2/ec2_eip.go",
-		readAt: "01606926a0c0ab9174aec440f976a48b0baee722 and the parse at readRef", readByHand: []string{"address", "domain", "ipam_pool_id", "network_border_group", "public_ipv4_pool", "vpc"},
+		readAt: "01606926a0c0ab9174aec440f976a48b0baee722", readByHand: []string{"address", "domain", "ipam_pool_id", "network_border_group", "public_ipv4_pool", "vpc"},
 		handOver: "the union of two readings: at readRef (v5.46.0) vpc is ForceNew and ipam_pool_id does not exist yet; the stored version " +
 			"01606926 has ipam_pool_id ForceNew and no vpc, which v6.0.0 removed, so it is newer than v5.100.0. The v6.83.4 SDK has both " +
 			"inputs (Vpc, IpamPoolId), so v5.100.0 has both"},
@@ -274,8 +285,13 @@ var sources = []source{
 		pulumiReplaceOn: []string{"location", "resourceGroupName", "virtualNetworkName"}},
 	{token: "azure-native:network:Subnet", provider: "azure-native", file: "provider/pkg/gen/replacement.go (forceNewMap Network.Subnet: \"no force-news\")",
 		pulumiReplaceOn: []string{"resourceGroupName", "subnetName", "virtualNetworkName"}},
-	{token: "azure-native:network:PublicIPAddress", provider: "azure-native", file: "provider/pkg/gen/replacement.go (forceNewMap Network.PublicIPAddress)",
-		pulumiReplaceOn: []string{"location", "publicIPAddressVersion", "publicIPPrefix", "publicIpAddressName", "resourceGroupName", "sku"}},
+	{token: "azure-native:network:PublicIPAddress", provider: "azure-native",
+		file:            "provider/pkg/gen/replacement.go (forceNewMap Network.PublicIPAddress); azure-rest-api-specs Network publicIpAddress.json 2022-11-01 and 2024-05-01 (x-ms-mutability)",
+		pulumiReplaceOn: []string{"location", "publicIPAddressVersion", "publicIPPrefix", "publicIpAddressName", "resourceGroupName", "sku"},
+		note: "zones is neither in forceNewMap nor marked by x-ms-mutability (PublicIPAddress.zones in publicIpAddress.json 2022-11-01, " +
+			"stored 15c74c80, and 2024-05-01, stored 11809352, has none), so azure-native sends a new zones list as an update (a PUT), " +
+			"which Azure refuses: a public IP's zone is fixed when it is created (a third-party summary of Microsoft's public IP " +
+			"documentation, skylinetechnology.org/?p=1261; Microsoft's own page was not found in the stored pages)"},
 	{token: "azure-native:network:NetworkSecurityGroup", provider: "azure-native", file: "provider/pkg/gen/replacement.go (no entry: path parameters only)",
 		pulumiReplaceOn: []string{"networkSecurityGroupName", "resourceGroupName"},
 		note: "no forceNewMap entry for the NSG (six stored replacement.go versions); whether Network 2023-02-01 marks location create-only " +
