@@ -381,3 +381,55 @@ func TestHTTPCheck(t *testing.T) {
 		t.Errorf("a node serving another page: %v, want an error saying what it served and how to go on", err)
 	}
 }
+
+// TestAFirstDeployChecksInARow: on a fresh stack the nodes are created one
+// after another, each machine after the previous node's checks, so the
+// deploy waits for webnodes.FirstDeployChecks checks in a row (what
+// MaxHealthTimeoutSeconds is derived from), while the addresses HAProxy and
+// DNS take wait for none of them.
+func TestAFirstDeployChecksInARow(t *testing.T) {
+	t.Parallel()
+	e, probes := rolloutRun(t, devNodes(t), nil)
+	if len(probes) != webnodes.FirstDeployChecks {
+		t.Errorf("%d checks, want webnodes.FirstDeployChecks = %d: %v", len(probes), webnodes.FirstDeployChecks, probes)
+	}
+	order := map[string]int{}
+	for i, r := range e.Resources() {
+		order[r.Name] = i
+	}
+	var prevNode string
+	for _, rn := range rollingNodes {
+		if prevNode != "" {
+			last := -1
+			for _, p := range probes {
+				if p.node == prevNode {
+					last = max(last, p.seen)
+				}
+			}
+			if order[rn.machine] < last {
+				t.Errorf("%s is created before %s's last check: the checks would not be in a row", rn.machine, prevNode)
+			}
+		}
+		prevNode = rn.node
+	}
+	// The addresses resolve from the address resources, before any check.
+	for _, addr := range []string{"seoul-eip", "london-ip", "oregon-ip", "hongkong-eip"} {
+		r := e.ByURN(urnOf(t, e, addr))
+		for _, d := range r.Dependencies {
+			if dep := e.ByURN(d); dep != nil && slices.ContainsFunc(rollingNodes, func(rn rolling) bool { return dep.Name == rn.machine || dep.Name == rn.out }) {
+				t.Errorf("%s waits for %s, a step of the rollout", addr, dep.Name)
+			}
+		}
+	}
+}
+
+func urnOf(t *testing.T, e *mockengine.Engine, name string) string {
+	t.Helper()
+	for _, r := range e.Resources() {
+		if r.Name == name {
+			return r.URN
+		}
+	}
+	t.Fatalf("%s not registered", name)
+	return ""
+}
