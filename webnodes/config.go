@@ -39,9 +39,9 @@ const DefaultHealthTimeoutSeconds = 300
 // creates the nodes one after another, each after the previous one's checks
 // (FirstDeployChecks of them in a row), and all of them must fit in the
 // deploy job beside its other work (deploybudget_test.go, docs/gslb.md "The
-// first deploy"): 5 × 7 min + the job's 15 min + the machines' creates
-// (about 10 min) = 60 min.
-const MaxHealthTimeoutSeconds = 420
+// first deploy"): 5 × 6 min + the job's 15 min + the machines' creates
+// (about 10 min) = 55 of the job's 60 min.
+const MaxHealthTimeoutSeconds = 360
 
 // FirstDeployChecks is how many checks a first deploy waits for one after
 // another: Seoul's new instance at its own address, then each node at its
