@@ -111,17 +111,17 @@ type rolling struct {
 var rollingNodes = []rolling{
 	// aws_instance: a new instance_type is set on a stopped instance
 	// (terraform-provider-aws internal/service/ec2/ec2_instance.go,
-	// resourceInstanceUpdate: stopInstance, ModifyInstanceAttribute,
-	// startInstance).
+	// modifyInstanceAttributeWithStopStart, read at 1a5174b1).
 	{node: "seoul", machine: "seoul-instance", out: "seoul-eip-association", ownAddress: true, stops: []string{"instanceType"}},
-	// A running VM restarts when resized (Microsoft Learn, "Resize a
-	// virtual machine": "If the VM is currently running, changing its size
-	// will cause it to be restarted").
+	// A running VM restarts when resized (MicrosoftDocs/azure-docs,
+	// articles/virtual-machines/sizes/resize-vm.md: changing a running
+	// VM's size restarts it).
 	{node: "london", machine: "london-vm", out: "london-vm", stops: []string{"hardwareProfile"}},
-	// google_compute_instance: machine_type, service_account and
-	// shielded_instance_config are changed on a stopped instance
-	// (allow_stopping_for_update; terraform-provider-google-beta
-	// resource_compute_instance.go, needToStop), and a new subnetwork too.
+	// google_compute_instance: machine_type, the service account,
+	// shielded_instance_config and some interface changes are made on a
+	// stopped instance (allow_stopping_for_update;
+	// terraform-provider-google-beta v5.42.0 resource_compute_instance.go,
+	// needToStopInstanceBeforeUpdating).
 	{node: "oregon", machine: "oregon-instance", out: "oregon-instance", stops: []string{"machineType", "serviceAccount", "shieldedInstanceConfig", "networkInterfaces"}},
 	// alicloud_instance: image_id, instance_type, password and vswitch_id
 	// are changed between StopInstance and StartInstance
