@@ -169,14 +169,23 @@ func TestDayTwoChanges(t *testing.T) {
 		},
 		{
 			// The instance is replaced; its Elastic IP, which HAProxy and DNS
-			// use, stays: it moves to the new instance (the EIP's instance
-			// is updated in place, AssociateAddress).
+			// use, stays: a new association (instance_id is ForceNew) moves
+			// it to the new instance, made first (allowReassociation).
 			name:   "the Seoul web node rolls to a newer image",
 			config: setting("hybrid-cloud:webNodes", "seoul.imageName", "al2023-ami-2023.9.20260105.0-kernel-6.1-x86_64"),
 			want: []string{
 				replaced("aws:ec2/instance:Instance", "seoul-instance", "ami"),
-				updated("aws:ec2/eip:Eip", "seoul-eip", "instance"),
+				replaced("aws:ec2/eipAssociation:EipAssociation", "seoul-eip-association", "instanceId"),
 			},
+		},
+		{
+			// ECS changes the type of a stopped instance, in place
+			// (ModifyInstanceSpec between StopInstance and StartInstance):
+			// the node is out meanwhile, in its turn of the rollout. The
+			// Elastic IP and its association stay.
+			name:   "the Hong Kong node gets a new instance type",
+			config: setting("hybrid-cloud:webNodes", "hongkong.instanceType", "ecs.t6-c1m1.large"),
+			want:   []string{updated("alicloud:ecs/instance:Instance", "hongkong-instance", "instanceType")},
 		},
 		{
 			// The page is in the user data (replaceOnChanges): a new

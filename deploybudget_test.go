@@ -9,6 +9,8 @@ import (
 
 	"github.com/hybridlab/hybrid-cloud/gslb"
 	"github.com/hybridlab/hybrid-cloud/haproxy"
+	"github.com/hybridlab/hybrid-cloud/internal/mockengine"
+	"github.com/hybridlab/hybrid-cloud/webnodes"
 )
 
 // The first deploy's time budget (docs/gslb.md, "The first deploy"): what
@@ -26,7 +28,23 @@ const (
 	// resource has no Timeouts block, so customTimeouts cannot shorten it).
 	// It runs beside the certificates and the groups.
 	vpnConnectionCreate = 40 * time.Minute
+	// rolloutMachineCreates: on a fresh stack each node's machine is made
+	// only after the previous node's checks (the rollout's order; nothing
+	// tells a first deploy from a replacement), so the creates add up: Seoul's
+	// instance (about 1 min), London's VM (3), Oregon's instance (1), Hong
+	// Kong's instance (2) and the two Elastic IP associations (seconds). An
+	// estimate with room, as the job's overhead is: the providers' own
+	// create timeouts are longer and bound nothing useful here.
+	rolloutMachineCreates = 10 * time.Minute
 )
+
+// rolloutSteps are the resources of the rollout's chain: the machines and
+// the associations that wait for the previous node's checks, and whose
+// outputs resolve only after their own (webnodes/rollout.go).
+var rolloutSteps = []string{
+	"seoul-instance", "seoul-eip-association", "london-vm", "oregon-instance",
+	"hongkong-instance", "hongkong-eip-association",
+}
 
 const (
 	validationType = "aws:acm/certificateValidation:CertificateValidation"
@@ -119,6 +137,96 @@ func TestFirstDeployFitsTheDeployJob(t *testing.T) {
 	if worst := deployJobOverhead + vpnConnectionCreate; worst > job {
 		t.Errorf("the VPN connection's wait (%s) plus the job's own work exceeds the deploy job's %s", vpnConnectionCreate, job)
 	}
+}
+
+// TestFirstDeployRolloutRunsBesideTheFrontDoor: nothing outside the web
+// nodes (HAProxy's launch templates and groups, the Route 53 checks and
+// records, the exports' sources) waits for a step of the rollout, so the
+// front door is created while the nodes roll; and the rollout itself, its
+// checks in a row at the longest timeout config allows plus the machines'
+// creates and the job's own work, ends before the job is killed.
+func TestFirstDeployRolloutRunsBesideTheFrontDoor(t *testing.T) {
+	t.Parallel()
+	e, err := runStack(t, devConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := map[string]bool{}
+	for _, name := range rolloutSteps {
+		found := false
+		for _, r := range e.Resources() {
+			if r.Custom && r.Name == name {
+				steps[r.URN], found = true, true
+			}
+		}
+		if !found {
+			t.Fatalf("rollout step %s not registered", name)
+		}
+	}
+	checked := 0
+	for _, r := range e.Resources() {
+		if !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") || isWebNode(e, r) {
+			continue
+		}
+		checked++
+		if via := waitsFor(e, r, steps); via != "" {
+			t.Errorf("%s %s waits for the rollout (through %s)", r.Type, r.Name, via)
+		}
+	}
+	for _, must := range []string{"haproxy-seoul-asg", "haproxy-tokyo-asg"} {
+		if g := e.Find(groupType, must); g == nil {
+			t.Fatalf("no group %s", must)
+		}
+	}
+	if checked < 50 {
+		t.Errorf("only %d resources outside the web nodes checked", checked)
+	}
+
+	job := deployJobTimeout(t)
+	checks := time.Duration(webnodes.FirstDeployChecks) * time.Duration(webnodes.MaxHealthTimeoutSeconds) * time.Second
+	if worst := deployJobOverhead + rolloutMachineCreates + checks; worst > job {
+		t.Errorf("worst first deploy of the nodes %s (job %s + machines %s + %d checks of %d s) exceeds the deploy job's %s: lower webnodes.MaxHealthTimeoutSeconds",
+			worst, deployJobOverhead, rolloutMachineCreates, webnodes.FirstDeployChecks, webnodes.MaxHealthTimeoutSeconds, job)
+	}
+}
+
+// isWebNode reports whether r belongs to one of the web node components.
+func isWebNode(e *mockengine.Engine, r *mockengine.Resource) bool {
+	c := e.Component(r)
+	return c != nil && strings.HasPrefix(c.Type, "hybrid:webnodes:")
+}
+
+// waitsFor is the first of steps that r waits for, through its
+// dependencies, their dependencies, and a component's children (a
+// dependency on a component waits for them), or "".
+func waitsFor(e *mockengine.Engine, r *mockengine.Resource, steps map[string]bool) string {
+	seen := map[string]bool{}
+	queue := []*mockengine.Resource{r}
+	for len(queue) > 0 {
+		cur := queue[0]
+		queue = queue[1:]
+		deps := slices.Clone(cur.Dependencies)
+		for _, urns := range cur.PropertyDependencies {
+			deps = append(deps, urns...)
+		}
+		if !cur.Custom {
+			for _, child := range e.Resources() {
+				if child.Parent == cur.URN {
+					deps = append(deps, child.URN)
+				}
+			}
+		}
+		for _, u := range deps {
+			if steps[u] {
+				return e.ByURN(u).Name
+			}
+			if d := e.ByURN(u); d != nil && !seen[u] {
+				seen[u] = true
+				queue = append(queue, d)
+			}
+		}
+	}
+	return ""
 }
 
 // TestDeployUpChecksDelegationBeforePulumiUp: the up job runs

@@ -119,7 +119,17 @@ func NewAlicloudNode(ctx *pulumi.Context, name string, args *AlicloudNodeArgs, o
 		// IP, so the change replaces the instance, once.
 		// cloud-init runs user data once, so a new script (a new port or
 		// label) is a new instance; the Elastic IP moves to it.
-		pulumi.ReplaceOnChanges([]string{"internetMaxBandwidthOut", "userData"}))...)
+		pulumi.ReplaceOnChanges([]string{"internetMaxBandwidthOut", "userData"}),
+		// A new instanceType or imageId is applied in place, on a stopped
+		// instance (terraform-provider-alicloud v1.144.0,
+		// resource_alicloud_instance.go: ModifyInstanceSpec and
+		// ReplaceSystemDisk run after StopInstance, then StartInstance):
+		// the node is out meanwhile, so the instance's step waits for the
+		// previous node too. A replacement still comes first (the new
+		// instance is made, the association moves, the old one goes), but
+		// only once the previous node is back, so the node is out while the
+		// new instance boots.
+		pulumi.Composite(args.Rollout.afterPrevious()...))...)
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: instance: %w", name, err)
 	}
@@ -142,17 +152,18 @@ func NewAlicloudNode(ctx *pulumi.Context, name string, args *AlicloudNodeArgs, o
 		// An EIP is associated with one instance at a time: a new instance
 		// gets it only after the old association is gone. That move takes
 		// the node out: only after the previous node is back. The new
-		// instance is made first, early in the rollout, so it has booted
-		// by then; it has no address of its own to be checked at.
+		// instance is made just before (it waits for the previous node
+		// too) and has no address of its own to be checked at, so the node
+		// is out from the move until it has booted.
 	}, append(child, pulumi.DeleteBeforeReplace(true), pulumi.Composite(args.Rollout.afterPrevious()...))...)
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: elastic IP association: %w", name, err)
 	}
-	// The address once it is the instance's, so HAProxy and DNS wait for it.
-	n.PublicIP = pulumi.All(eip.IpAddress, assoc.ID()).ApplyT(func(v []any) string {
-		return v[0].(string)
-	}).(pulumi.StringOutput)
-	n.Ready = ready(ctx, args.Rollout, n, n.PublicIP, assoc)
+	// HAProxy and DNS take the allocation's address, which does not wait
+	// for the rollout; the check asks it once the association's step (and
+	// through it the instance's) is done.
+	n.PublicIP = eip.IpAddress
+	n.Ready = ready(ctx, args.Rollout, n, once(assoc, once(inst, eip.IpAddress)), assoc)
 	if err := n.finish(ctx, name); err != nil {
 		return nil, err
 	}

@@ -96,8 +96,8 @@ func NewAwsNode(ctx *pulumi.Context, name string, args *AwsNodeArgs, opts ...pul
 	// A new instance comes first (the old one keeps the Elastic IP and
 	// serves); the EIP moves to it only once it answers at its own public
 	// address (what EC2 says it is now: the state's may predate the EIP).
-	// The move is the node's disruptive step, so it also waits for the
-	// previous node (none: Seoul is first).
+	// The move (the association) is the node's disruptive step, so it also
+	// waits for the previous node (none: Seoul is first).
 	instanceID := inst.ID().ToStringOutput()
 	if args.Rollout.probing(ctx) {
 		own := ec2.LookupInstanceOutput(ctx, ec2.LookupInstanceOutputArgs{InstanceId: inst.ID()},
@@ -105,17 +105,35 @@ func NewAwsNode(ctx *pulumi.Context, name string, args *AwsNodeArgs, opts ...pul
 		instanceID = whenServing(ctx, args.Rollout, n, own, instanceID)
 	}
 	// An Elastic IP keeps the address HAProxy and the DNS record point at
-	// through a stop/start (the instance's own public IP would change).
+	// through a stop/start (the instance's own public IP would change). The
+	// allocation is its own step, apart from the association, so that
+	// HAProxy and DNS take the address from it and do not wait for the
+	// rollout (a first deploy's nodes each answering, or a node that does
+	// not). aws_eip's instance is Optional+Computed
+	// (terraform-provider-aws internal/service/ec2/ec2_eip.go), so a stack
+	// whose EIP set it keeps the association through this change.
 	eip, err := ec2.NewEip(ctx, name+"-eip", &ec2.EipArgs{
-		Domain:   pulumi.String("vpc"),
-		Instance: instanceID,
-		Tags:     pulumi.StringMap{"Name": pulumi.String(c.Name)},
-	}, append(child, pulumi.Protect(args.Protect), pulumi.Composite(args.Rollout.afterPrevious()...))...)
+		Domain: pulumi.String("vpc"),
+		Tags:   pulumi.StringMap{"Name": pulumi.String(c.Name)},
+	}, append(child, pulumi.Protect(args.Protect))...)
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: elastic IP: %w", name, err)
 	}
+	// Every input of aws_eip_association is ForceNew
+	// (internal/service/ec2/ec2_eip_association.go): a new instance is a new
+	// association, made first. With allowReassociation it moves the EIP from
+	// the old instance in one call; the old association's delete then finds
+	// its ID gone, which the provider takes as done (InvalidAssociationID.NotFound).
+	assoc, err := ec2.NewEipAssociation(ctx, name+"-eip-association", &ec2.EipAssociationArgs{
+		AllocationId:       eip.AllocationId,
+		InstanceId:         instanceID,
+		AllowReassociation: pulumi.Bool(true),
+	}, append(child, pulumi.Composite(args.Rollout.afterPrevious()...))...)
+	if err != nil {
+		return nil, fmt.Errorf("webnode %s: elastic IP association: %w", name, err)
+	}
 	n.PublicIP = eip.PublicIp
-	n.Ready = ready(ctx, args.Rollout, n, eip.PublicIp, eip)
+	n.Ready = ready(ctx, args.Rollout, n, once(assoc, eip.PublicIp), assoc)
 	if err := n.finish(ctx, name); err != nil {
 		return nil, err
 	}

@@ -24,15 +24,29 @@ type Config struct {
 // next one goes out of rotation.
 type RolloutConfig struct {
 	// HealthTimeoutSeconds is how long an update waits for a node to answer
-	// its health check before it stops (default 900, 60 to 3600); 0 checks
-	// nothing, for an update while a node is known to be down: the order
-	// stays, but nothing waits for a new machine to serve.
+	// its health check before it stops (default 300, 60 to
+	// MaxHealthTimeoutSeconds); 0 checks nothing, for an update while a node
+	// is known to be down: the order stays, but nothing waits for a new
+	// machine to serve.
 	HealthTimeoutSeconds *int `json:"healthTimeoutSeconds,omitempty"`
 }
 
 // DefaultHealthTimeoutSeconds covers a first boot's package install (5
 // tries, 10 s apart, plus the download) on the smallest sizes, with room.
-const DefaultHealthTimeoutSeconds = 900
+const DefaultHealthTimeoutSeconds = 300
+
+// MaxHealthTimeoutSeconds is the longest a check may wait: a first deploy
+// creates the nodes one after another, each after the previous one's checks
+// (FirstDeployChecks of them in a row), and all of them must fit in the
+// deploy job beside its other work (deploybudget_test.go, docs/gslb.md "The
+// first deploy"): 5 × 6 min + the job's 15 min + the machines' creates
+// (about 10 min) = 55 of the job's 60 min.
+const MaxHealthTimeoutSeconds = 360
+
+// FirstDeployChecks is how many checks a first deploy waits for one after
+// another: Seoul's new instance at its own address, then each node at its
+// address (the rollout test counts them).
+const FirstDeployChecks = 5
 
 // healthCheckInterval is how often a rollout asks a node.
 const healthCheckInterval = 10 * time.Second
@@ -145,8 +159,10 @@ func (c Config) Validate(r Regions) error {
 	c.London.check(p, r.Azure)
 	c.Oregon.check(p, r.Gcp)
 	c.HongKong.check(p, r.Alicloud)
-	if t := c.Rollout.HealthTimeoutSeconds; t != nil && *t != 0 && (*t < 60 || *t > 3600) {
-		p.Addf("rollout.healthTimeoutSeconds", "%d is out of range (60 to 3600 seconds, or 0 to check nothing)", *t)
+	if t := c.Rollout.HealthTimeoutSeconds; t != nil && *t != 0 && (*t < 60 || *t > MaxHealthTimeoutSeconds) {
+		p.Addf("rollout.healthTimeoutSeconds", "%d is out of range (60 to %d seconds, or 0 to check nothing): a first deploy waits for %d checks "+
+			"one after another, and at %d s each they still fit in the deploy job's 60 minutes; a node that needs longer to serve "+
+			"is one to fix, or to deploy past with 0 for that update", *t, MaxHealthTimeoutSeconds, FirstDeployChecks, MaxHealthTimeoutSeconds)
 	}
 	labels := map[string]string{}
 	for field, label := range map[string]string{

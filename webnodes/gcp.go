@@ -157,9 +157,11 @@ func NewGcpNode(ctx *pulumi.Context, name string, args *GcpNodeArgs, opts ...pul
 	if err != nil {
 		return nil, fmt.Errorf("webnode %s: instance: %w", name, err)
 	}
-	// The instance's own view of its address, so that the output waits for it.
-	n.PublicIP = inst.NetworkInterfaces.ApplyT(natIP).(pulumi.StringOutput)
-	n.Ready = ready(ctx, args.Rollout, n, n.PublicIP, inst)
+	// HAProxy and DNS take the reserved address, which does not wait for
+	// the rollout; the check asks the instance's own view of it, so that it
+	// runs after the instance's step.
+	n.PublicIP = addr.Address
+	n.Ready = ready(ctx, args.Rollout, n, inst.NetworkInterfaces.ApplyT(natIP).(pulumi.StringOutput), inst)
 	if err := n.finish(ctx, name); err != nil {
 		return nil, err
 	}

@@ -34,8 +34,11 @@ type Node struct {
 	Region string
 	// Zone is the availability zone (for the AWS node, its subnet's; "" when
 	// the subnet was adopted by ID).
-	Zone     string
-	Port     int
+	Zone string
+	Port int
+	// PublicIP is the address from the resource that holds it (an Elastic
+	// IP, a public IP resource, a reserved address), not from the machine:
+	// HAProxy and DNS take it, and must not wait for the rollout.
 	PublicIP pulumi.StringOutput
 	// Ready resolves, to the resources through which the node serves, once
 	// the node answers its health check at PublicIP after this update's

@@ -262,9 +262,17 @@ func TestSeoulNode(t *testing.T) {
 			t.Errorf("instance %s = %v, want %v", path, got, want)
 		}
 	}
-	eip := mustFind(t, e, "aws:ec2/eip:Eip", "seoul-eip").Inputs
-	if mockengine.Value(eip, "instance") != mustFind(t, e, "aws:ec2/instance:Instance", "seoul-instance").ID || mockengine.Value(eip, "domain") != "vpc" {
-		t.Errorf("Elastic IP %v is not the instance's", eip)
+	// The allocation is apart from its association: HAProxy and DNS take its
+	// address without waiting for the rollout's association.
+	eip := mustFind(t, e, "aws:ec2/eip:Eip", "seoul-eip")
+	if mockengine.Value(eip.Inputs, "instance") != nil || mockengine.Value(eip.Inputs, "domain") != "vpc" {
+		t.Errorf("Elastic IP %v: want a VPC allocation with no instance of its own", eip.Inputs)
+	}
+	assoc := mustFind(t, e, "aws:ec2/eipAssociation:EipAssociation", "seoul-eip-association").Inputs
+	if mockengine.Value(assoc, "instanceId") != mustFind(t, e, "aws:ec2/instance:Instance", "seoul-instance").ID ||
+		mockengine.Value(assoc, "allocationId") != mockengine.Value(eip.Outputs, "allocationId") ||
+		mockengine.Value(assoc, "allowReassociation") != true {
+		t.Errorf("Elastic IP association %v: want the instance, the allocation and allowReassociation (a new instance's association moves it)", assoc)
 	}
 	if ami := mockengine.Value(inst, "ami"); !strings.HasPrefix(ami.(string), "ami-") {
 		t.Errorf("instance ami %v does not come from the lookup", ami)

@@ -18,12 +18,15 @@ import (
 // nodes roll one at a time, in the order NewNodes declares them: each node's
 // disruptive step (the step after which its address does not answer until
 // the new machine serves: an address moved to a new machine, or an old
-// machine deleted first) waits, through pulumi.DependsOnInputs, for the
+// machine deleted first; or an update in place that stops or restarts the
+// machine) waits, through pulumi.DependsOnInputs, for the
 // previous node's Ready, which resolves only once that node answers its
 // health check at its public address. Where the cloud lets the new machine
 // come first and be reached before the address moves (Seoul: a new instance
 // with its own public IP), the address moves only once it answers there.
-// docs/webnodes.md, "Rolling the nodes", says what each cloud allows.
+// Nothing outside the nodes waits for the rollout: Node.PublicIP comes
+// from the address resources. docs/webnodes.md, "Rolling the nodes", says
+// what each cloud allows.
 
 // Check waits until url answers 200 with want in its body, or fails; node
 // names the node for messages. A rollout calls it between nodes.

@@ -176,6 +176,7 @@ var sources = []source{
 		handOver: "the union of two readings: at readRef (v5.46.0) vpc is ForceNew and ipam_pool_id does not exist yet; the stored version " +
 			"01606926 has ipam_pool_id ForceNew and no vpc, which v6.0.0 removed, so it is newer than v5.100.0. The v6.83.4 SDK has both " +
 			"inputs (Vpc, IpamPoolId), so v5.100.0 has both"},
+	{token: "aws:ec2/eipAssociation:EipAssociation", provider: "aws", tfName: "aws_eip_association", file: "internal/service/ec2/ec2_eip_association.go"},
 	{token: "aws:ec2/instance:Instance", provider: "aws", tfName: "aws_instance", file: "internal/service/ec2/ec2_instance.go",
 		readAt: "0015dfcd06d5d78e5e1c3cabe8cea837d379d1c7", readByHand: []string{
 			"ami", "associate_public_ip_address", "availability_zone",
