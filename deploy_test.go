@@ -437,24 +437,31 @@ func TestTokyoFirstFrontDoorMigration(t *testing.T) {
 	}
 }
 
-// TestTokyoFirstTargetsAreTokyo: in a whole stack (dev, and with the copied
-// image), the globs match Tokyo's side (tokyosSide: its HAProxy tier, its
-// front door, and what depends on them), every resource of it, and nothing
-// else.
+// TestTokyoFirstTargetsAreTokyo: in a whole stack (dev, dev with the copied
+// image, prod), the globs match Tokyo's side (tokyosSide: its HAProxy tier,
+// its front door, and what depends on them), every resource of it, and
+// nothing else.
 func TestTokyoFirstTargetsAreTokyo(t *testing.T) {
 	t.Parallel()
-	project, globs := tokyoFirstTargets(t)
-	targeted := targetMatcher(globs)
-	for _, fromAmi := range []bool{false, true} {
-		e := mockengine.New(project, "dev")
-		if err := e.Run(program, setting("hybrid-cloud:haproxy", "tokyoFromAmi", fromAmi)(t, devConfig(t))); err != nil {
+	project, devGlobs := tokyoFirstTargets(t)
+	for _, run := range []struct {
+		stack   string
+		fromAmi bool
+	}{{"dev", false}, {"dev", true}, {"prod", false}} {
+		var globs []string
+		for _, g := range devGlobs {
+			globs = append(globs, strings.Replace(g, "urn:pulumi:dev::", "urn:pulumi:"+run.stack+"::", 1))
+		}
+		targeted, fromAmi := targetMatcher(globs), run.fromAmi
+		e := mockengine.New(project, run.stack)
+		if err := e.Run(program, setting("hybrid-cloud:haproxy", "tokyoFromAmi", fromAmi)(t, stackConfig(t, run.stack))); err != nil {
 			t.Fatal(err)
 		}
 		side := tokyosSide(t, e)
 		var matched []string
 		for _, r := range e.Resources() {
 			if targeted(r.URN) != side[r.URN] {
-				t.Errorf("tokyoFromAmi %v: %s %s: targeted %v, Tokyo's %v", fromAmi, r.Type, r.Name, targeted(r.URN), side[r.URN])
+				t.Errorf("%s, tokyoFromAmi %v: %s %s: targeted %v, Tokyo's %v", run.stack, fromAmi, r.Type, r.Name, targeted(r.URN), side[r.URN])
 			}
 			if side[r.URN] {
 				matched = append(matched, r.Name)
@@ -467,18 +474,18 @@ func TestTokyoFirstTargetsAreTokyo(t *testing.T) {
 			"monitoring-tokyo-healthy-hosts", "monitoring-tokyo-elb-5xx", "monitoring-health-tokyo",
 		} {
 			if !slices.Contains(matched, want) {
-				t.Errorf("tokyoFromAmi %v: %s is not targeted (targeted: %v)", fromAmi, want, matched)
+				t.Errorf("%s, tokyoFromAmi %v: %s is not targeted (targeted: %v)", run.stack, fromAmi, want, matched)
 			}
 		}
 		if fromAmi != slices.Contains(matched, "haproxy-ami-copy") {
-			t.Errorf("tokyoFromAmi %v: the image copy targeted %v", fromAmi, !fromAmi)
+			t.Errorf("%s, tokyoFromAmi %v: the image copy targeted %v", run.stack, fromAmi, !fromAmi)
 		}
 		// Tokyo's side reaches Seoul nowhere: the one dependent in Seoul's
 		// region is the dashboard, which stays out.
 		seoul := seoulsSide(t, e)
 		for urn := range side {
 			if seoul[urn] {
-				t.Errorf("tokyoFromAmi %v: %s is Tokyo's and Seoul's", fromAmi, urn)
+				t.Errorf("%s, tokyoFromAmi %v: %s is Tokyo's and Seoul's", run.stack, fromAmi, urn)
 			}
 		}
 	}
