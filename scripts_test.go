@@ -262,8 +262,13 @@ func TestDeployRollsSeoulOnlyAfterTokyo(t *testing.T) {
 		// listener) starts no refresh: Route 53's check of Tokyo is asked
 		// all the same, and Seoul waits for it.
 		{name: "Tokyo's step rolls nothing, and Route 53 sees Tokyo not ready", seoul: rolls("InProgress,Successful"),
-			tokyo: fakeRegion{version: 3, latest: 3, ready: []string{"new:Failure new:Failure new:Success"}},
-			say:   "Route 53 does not see Tokyo ready after its step (Failure: HTTP Status Code 503", ups: 1, seoulVersion: 3, tokyoVersion: 3},
+			tokyo: fakeRegion{version: 3, latest: 3, ready: []string{"new:Failure new:Failure new:Success"}}, env: []string{"WAIT_READY_TIMEOUT=0"},
+			say: "Route 53 does not see Tokyo ready after its step (Failure: HTTP Status Code 503", ups: 1, seoulVersion: 3, tokyoVersion: 3},
+		// A new target group's instance counts after two checks: the
+		// first probes through a new front door may fail.
+		{name: "Tokyo's new front door fails its first probes, then is ready", seoul: rolls("InProgress,Successful"),
+			tokyo: fakeRegion{version: 3, latest: 3, ready: []string{"new:Failure new:Failure new:Success", "new:Success new:Success new:Failure"}}, env: []string{"WAIT_READY_TIMEOUT=60"},
+			ok: true, say: "Tokyo not ready yet (Failure: HTTP Status Code 503", ups: 2, seoulVersion: 4, tokyoVersion: 3},
 		{name: "Tokyo's step rolls nothing, and Route 53 gives no verdict", seoul: rolls("InProgress,Successful"),
 			tokyo: fakeRegion{version: 3, latest: 3, ready: []string{"old:Success old:Success new:Success"}}, env: []string{"WAIT_READY_TIMEOUT=0"},
 			say: "no verdict after 0s", ups: 1, seoulVersion: 3, tokyoVersion: 3},
