@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -33,6 +35,8 @@ type dayTwo struct {
 	// replace or delete: with hybrid-cloud:protect on, `pulumi up` refuses
 	// it until the switch is lifted (README, "Protecting the stack's state").
 	refused []string
+	// stack is the stack file the change is made to; "" is dev.
+	stack string
 }
 
 // setting is a day-two change of one config field.
@@ -108,7 +112,6 @@ func TestDayTwoChanges(t *testing.T) {
 	replacedDeleteFirst := func(typ, name string, inputs ...string) string {
 		return mockengine.Change{Kind: mockengine.Replace, Type: typ, Name: name, Inputs: inputs, DeleteFirst: true}.String()
 	}
-	protected := append(slices.Clone(protectedByTheSwitch), wwwRecords["simple"]...)
 	// Every template update writes a new template version; each group then
 	// moves to it, which starts its instance refresh.
 	bothTemplates := func(inputs ...string) []string {
@@ -118,7 +121,7 @@ func TestDayTwoChanges(t *testing.T) {
 		}
 	}
 	var protectFlips []string
-	for _, r := range append(slices.Clone(protectedByTheSwitch), wwwRecords["simple"]...) {
+	for _, r := range protectedIn("dev") {
 		typ, name, _ := strings.Cut(r, " ")
 		protectFlips = append(protectFlips, mockengine.Change{Kind: mockengine.Update, Type: typ, Name: name, Options: []string{"protect"}}.String())
 	}
@@ -242,6 +245,19 @@ func TestDayTwoChanges(t *testing.T) {
 			want: []string{replacedDeleteFirst("azure-native:compute:VirtualMachine", "london-vm", "osProfile")},
 		},
 		{
+			// The VM cannot move zones (replaceOnChanges: a new VM, delete
+			// first). azure-native replaces the public IP for neither
+			// forceNewMap nor x-ms-mutability on zones, so it sends the
+			// new zone as an update, which Azure refuses (docs/webnodes.md):
+			// the update fails there, and nothing protected is replaced.
+			name:   "London moves to another zone",
+			config: setting("hybrid-cloud:webNodes", "london.zone", "2"),
+			want: []string{
+				replacedDeleteFirst("azure-native:compute:VirtualMachine", "london-vm", "zones"),
+				updated("azure-native:network:PublicIPAddress", "london-ip", "zones"),
+			},
+		},
+		{
 			// Route 53 cannot change a check's interval: every check is
 			// replaced, and what names a check follows its new ID: the
 			// failover records, each check's alarm (its HealthCheckId
@@ -305,6 +321,16 @@ func TestDayTwoChanges(t *testing.T) {
 			},
 		},
 		{
+			// Outside the exact-names stack the customer gateway carries a
+			// device name (EC2 would otherwise hand prod dev's gateway of the
+			// same address, ASN and type), and device_name is ForceNew: it
+			// names the stack, so a rename is still only a Name tag.
+			name:   "prod's customer gateway is renamed",
+			stack:  "prod",
+			config: setting("hybrid-cloud:vpn", "customerGatewayName", "ONPREM-CGW"),
+			want:   []string{updated("aws:ec2/customerGateway:CustomerGateway", "vpn-cgw", "tags")},
+		},
+		{
 			name: "protect is turned on",
 			config: func(t *testing.T, c mockengine.Config) mockengine.Config {
 				return c.Set("hybrid-cloud:protect", true)
@@ -315,15 +341,20 @@ func TestDayTwoChanges(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			cfg := devConfig(t)
-			before := mockengine.New("hybrid-cloud", "dev")
+			stack := tc.stack
+			if stack == "" {
+				stack = "dev"
+			}
+			protected := protectedIn(stack)
+			cfg := stackConfig(t, stack)
+			before := mockengine.New("hybrid-cloud", stack)
 			if err := before.Run(program, cfg); err != nil {
 				t.Fatalf("first run: %v", err)
 			}
 			if tc.config != nil {
 				cfg = tc.config(t, cfg)
 			}
-			after := mockengine.New("hybrid-cloud", "dev")
+			after := mockengine.New("hybrid-cloud", stack)
 			after.Follow(before)
 			if tc.world != nil {
 				tc.world(after)
@@ -364,20 +395,30 @@ var wwwRecords = map[string][]string{
 	},
 }
 
-// TestProtectSwitch: with protect on, exactly the stateful resources are
-// protected; with it off, none is (the lab can be destroyed).
-func TestProtectSwitch(t *testing.T) {
-	t.Parallel()
-	var prod []string
+// protectedIn is what hybrid-cloud:protect guards in the stack as its file
+// ships (dev's www is one simple record, prod's one per node), whether or
+// not the file turns the switch on.
+func protectedIn(stack string) []string {
+	if stack == "dev" {
+		return append(slices.Clone(protectedByTheSwitch), wwwRecords["simple"]...)
+	}
+	var out []string
 	for _, r := range append(slices.Clone(protectedByTheSwitch), wwwRecords["multivalue"]...) {
 		// A validation record is named by its domain's label, which in
 		// prod carries the stack's suffix (seoul-prod.<zone>).
 		if strings.Contains(r, " gslb-validation-") {
-			r += "-prod"
+			r += "-" + stack
 		}
-		prod = append(prod, r)
+		out = append(out, r)
 	}
-	for stack, want := range map[string][]string{"dev": nil, "prod": prod} {
+	return out
+}
+
+// TestProtectSwitch: with protect on, exactly the stateful resources are
+// protected; with it off, none is (the lab can be destroyed).
+func TestProtectSwitch(t *testing.T) {
+	t.Parallel()
+	for stack, want := range map[string][]string{"dev": nil, "prod": protectedIn("prod")} {
 		e := mockengine.New("hybrid-cloud", stack)
 		if err := e.Run(program, stackConfig(t, stack)); err != nil {
 			t.Fatalf("%s: %v", stack, err)
@@ -400,10 +441,11 @@ func TestProtectSwitch(t *testing.T) {
 // TestProdStackIsDevWithItsStateGuarded keeps the production example honest:
 // the same stack as dev, field by field, in the same account, subscription,
 // project and zone, but for what a production stack changes: its state is
-// protected, www skips dead nodes, and someone is paged. What must differ,
-// every name, is not typed twice: both files name dev the exact-names stack,
-// so prod's names carry -prod (TestStacksShareNoCloudName plans both and
-// compares every one).
+// protected, www skips dead nodes, someone is paged, and its VPC has its
+// own range (the one on-prem router routes both). What must differ, every
+// name, is not typed twice: both files name dev the exact-names stack, so
+// prod's names carry -prod (TestStacksShareNoCloudName plans both and
+// compares every name and identity).
 func TestProdStackIsDevWithItsStateGuarded(t *testing.T) {
 	t.Parallel()
 	dev, prod := flatConfig(t, stackConfig(t, "dev")), flatConfig(t, stackConfig(t, "prod"))
@@ -412,6 +454,11 @@ func TestProdStackIsDevWithItsStateGuarded(t *testing.T) {
 			dev["hybrid-cloud:exactNamesStack"], exact)
 	}
 	differs := map[string]string{
+		// Its own VPC range: the on-prem router routes each range to the
+		// gateway, and one route per stack (TestStacksShareNoCloudName).
+		"hybrid-cloud:network.vpcCidr":             `"10.27.0.0/16"`,
+		"hybrid-cloud:network.publicSubnets":       `[{"cidr":"10.27.0.0/24","zone":"ap-northeast-2a"},{"cidr":"10.27.1.0/24","zone":"ap-northeast-2c"}]`,
+		"hybrid-cloud:network.privateSubnets":      `[{"cidr":"10.27.10.0/24","zone":"ap-northeast-2a"},{"cidr":"10.27.11.0/24","zone":"ap-northeast-2c"}]`,
 		"hybrid-cloud:protect":                     "true",
 		"hybrid-cloud:gslb.simpleRecordRouting":    `"multivalue"`,
 		"hybrid-cloud:monitoring.alertEmails":      `["oncall@example.com"]`,
@@ -514,6 +561,61 @@ func everySwitchOn(t *testing.T, stack string, existingVpc bool) mockengine.Conf
 	return c
 }
 
+// sourceRef is a reference a reader can check out: a full commit, or a
+// release tag. Anything more ("v1 (not read: ...)", "X and the parse at Y")
+// says the facts were not read at it.
+var sourceRef = regexp.MustCompile(`^([0-9a-f]{40}|v[0-9]+\.[0-9]+\.[0-9]+)$`)
+
+// unread are words that mark a source as not (fully) read.
+var unread = []string{"not opened", "not read", "unread", "unknown", "todo", "tbd", "placeholder", "?"}
+
+// provenanceProblems says what is missing from where a type's facts were read.
+func provenanceProblems(f mockengine.ReplaceFacts) []string {
+	var out []string
+	src := f.Source
+	if src.Repository == "" || src.File == "" {
+		out = append(out, "no repository or file")
+	}
+	if !sourceRef.MatchString(src.Ref) {
+		out = append(out, fmt.Sprintf("ref %q is not a full commit or a release tag", src.Ref))
+	}
+	if src.Method != "parsed" && src.Method != "read by hand" {
+		out = append(out, fmt.Sprintf("method %q, want parsed or read by hand", src.Method))
+	}
+	for _, field := range []string{src.Repository, src.Ref, src.File, src.Method} {
+		for _, w := range unread {
+			if strings.Contains(strings.ToLower(field), w) {
+				out = append(out, fmt.Sprintf("%q says %q", field, w))
+			}
+		}
+	}
+	return out
+}
+
+func TestProvenanceProblemsRejectsWhatWasNotRead(t *testing.T) {
+	t.Parallel()
+	good := mockengine.ReplaceFacts{}
+	good.Source.Repository, good.Source.File, good.Source.Method = "hashicorp/terraform-provider-aws", "internal/service/ec2/vpc_.go", "parsed"
+	good.Source.Ref = "1a5174b137bbdefdebd6e5c2fc033f829057e283"
+	if p := provenanceProblems(good); len(p) > 0 {
+		t.Errorf("a full source: %v", p)
+	}
+	for name, edit := range map[string]func(f *mockengine.ReplaceFacts){
+		"a tag with a caveat": func(f *mockengine.ReplaceFacts) { f.Source.Ref = "v2.90.0 (not read: six stored versions)" },
+		"two refs":            func(f *mockengine.ReplaceFacts) { f.Source.Ref = f.Source.Ref + " and the parse at readRef" },
+		"a short commit":      func(f *mockengine.ReplaceFacts) { f.Source.Ref = "1a5174b1" },
+		"a file not opened":   func(f *mockengine.ReplaceFacts) { f.Source.File = "resources.json (not opened)" },
+		"no method":           func(f *mockengine.ReplaceFacts) { f.Source.Method = "" },
+		"no file":             func(f *mockengine.ReplaceFacts) { f.Source.File = "" },
+	} {
+		f := good
+		edit(&f)
+		if len(provenanceProblems(f)) == 0 {
+			t.Errorf("%s: accepted %+v", name, f.Source)
+		}
+	}
+}
+
 // TestEveryRegisteredTypeHasReplaceFacts: the offline engine can only say
 // what `pulumi up` replaces for types whose provider facts it has
 // (internal/mockengine/replace_facts.json, made by cmd/replacefacts from the
@@ -541,8 +643,10 @@ func TestEveryRegisteredTypeHasReplaceFacts(t *testing.T) {
 		switch {
 		case !ok:
 			t.Errorf("%s (e.g. %s) has no replace facts: add its Terraform source (or azure-native metadata) to internal/mockengine/cmd/replacefacts/manifest.go and regenerate", typ, name)
-		case f.Source.Repository == "" || f.Source.File == "" || f.Source.Method == "":
-			t.Errorf("%s: replace facts without provenance: %+v", typ, f.Source)
+		default:
+			for _, problem := range provenanceProblems(f) {
+				t.Errorf("%s: replace facts without provenance: %s (%+v)", typ, problem, f.Source)
+			}
 		}
 	}
 	if len(seen) < 50 {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"maps"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -17,16 +19,39 @@ var notNames = map[string]string{
 	"flavorName": "an existing OpenStack flavor",
 }
 
+// identities are the resources a cloud knows by something other than a
+// name: the inputs that together are the resource, so that a second stack
+// registering the same ones would own (and on destroy delete) the first
+// stack's. A route is its table and destination (EC2 allows one route per
+// destination in a table; CreateRoute on a taken one fails, and a stack that
+// adopts it deletes it on destroy); a VPN static route its connection and
+// destination; an OpenStack router route its router, destination and next
+// hop (openstack_networking_router_route_v2's ID is all three); a Route 53
+// record its zone, name, type and set identifier (what
+// ChangeResourceRecordSets keys a record set by); a customer gateway its
+// address, ASN, type and device name (EC2 answers a second request for the
+// same ones with the existing gateway). IDs of resources a stack makes
+// differ per stack (the URN holds the stack); IDs from config (an existing
+// route table, the OpenStack router) or a lookup (the hosted zone) are
+// shared, and that is what the comparison catches.
+var identities = map[string][]string{
+	"aws:ec2/route:Route":                           {"routeTableId", "destinationCidrBlock"},
+	"aws:ec2/vpnConnectionRoute:VpnConnectionRoute": {"vpnConnectionId", "destinationCidrBlock"},
+	"openstack:networking/routerRoute:RouterRoute":  {"routerId", "destinationCidr", "nextHop"},
+	recordType: {"zoneId", "name", "type", "setIdentifier"},
+	"aws:ec2/customerGateway:CustomerGateway": {"ipAddress", "bgpAsn", "type", "deviceName"},
+}
+
 // cloudNames is every name one run registers in a cloud, each as
 // "cloud/region type key=value": every top-level input whose key ends in
 // "name" (name, vmName, resourceGroupName, hostName, alarmName, ...), the
-// GCP service account ID, the Name tag, and the customer gateway's identity
-// (EC2 answers a second gateway of the same address, ASN, type and device
-// name with the first). Names nested in a resource (a NIC's IP
-// configuration, an NSG's rules) are scoped by that resource, whose own name
-// is compared. Resources that set no name get a provider-made one with a
-// random suffix (pulumi-aws auto-naming), which cannot collide. The values
-// are mapped to the resource that registered them.
+// GCP service account ID, the Name tag, and the identity of each resource
+// the cloud knows by its inputs instead (identities). Names nested in a
+// resource (a NIC's IP configuration, an NSG's rules) are scoped by that
+// resource, whose own name is compared. Resources that set no name get a
+// provider-made one with a random suffix (pulumi-aws auto-naming), which
+// cannot collide. The values are mapped to the resource that registered
+// them.
 func cloudNames(e *mockengine.Engine) map[string]string {
 	out := map[string]string{}
 	add := func(r *mockengine.Resource, key, value string) {
@@ -47,9 +72,34 @@ func cloudNames(e *mockengine.Engine) map[string]string {
 			}
 		}
 		add(r, "tags.Name", r.Str("tags.Name"))
-		if r.Type == "aws:ec2/customerGateway:CustomerGateway" {
-			add(r, "identity", strings.Join([]string{r.Str("ipAddress"), r.Str("bgpAsn"), r.Str("type"), r.Str("deviceName")}, "/"))
+		if keys, ok := identities[r.Type]; ok {
+			var parts []string
+			for _, k := range keys {
+				parts = append(parts, r.Str(k))
+			}
+			add(r, "identity", strings.Join(parts, "/"))
 		}
+	}
+	return out
+}
+
+// vpcRanges plans a stack with cfg and returns its VPCs' ranges.
+func vpcRanges(t *testing.T, stack string, cfg mockengine.Config) []netip.Prefix {
+	t.Helper()
+	e := mockengine.New("hybrid-cloud", stack)
+	if err := e.Run(program, cfg); err != nil {
+		t.Fatalf("%s: %v", stack, err)
+	}
+	var out []netip.Prefix
+	for _, vpc := range e.OfType("aws:ec2/vpc:Vpc") {
+		p, err := netip.ParsePrefix(vpc.Str("cidrBlock"))
+		if err != nil {
+			t.Fatalf("%s %s: %v", stack, vpc.Name, err)
+		}
+		out = append(out, p)
+	}
+	if len(out) == 0 {
+		t.Fatalf("%s registers no VPC", stack)
 	}
 	return out
 }
@@ -121,9 +171,32 @@ func TestStacksShareNoCloudName(t *testing.T) {
 		"gcp/us-west1 gcp:serviceaccount/account:Account accountId=oregon-prod-web",
 		"aws/ap-northeast-2 aws:route53/record:Record name=gslb-prod.seojun.shop",
 		"aws/ap-northeast-2 aws:route53/healthCheck:HealthCheck tags.Name=web-SEOUL-prod",
-		"aws/ap-northeast-2 aws:ec2/customerGateway:CustomerGateway identity=123.142.252.25/65000/ipsec.1/MY-CGW-prod",
+		// The device name is the stack's, never the Name tag (a rename
+		// would replace the gateway: device_name is ForceNew).
+		"aws/ap-northeast-2 aws:ec2/customerGateway:CustomerGateway identity=123.142.252.25/65000/ipsec.1/hybrid-cloud-prod",
+		// Prod's own VPC range: its own route on dev's on-prem router.
+		"openstack/ openstack:networking/routerRoute:RouterRoute identity=8f2c1a3e-5b7d-4c9e-a1f0-2d3b4c5e6f70/10.27.0.0/16/192.168.0.10",
 	} {
 		assertRegisters(t, "prod", prod, want)
+	}
+	assertRegisters(t, "dev", dev, "openstack/ openstack:networking/routerRoute:RouterRoute identity=8f2c1a3e-5b7d-4c9e-a1f0-2d3b4c5e6f70/10.26.0.0/16/192.168.0.10")
+	for _, stack := range []map[string]string{dev, prod} {
+		for _, typ := range []string{"aws:ec2/route:Route", "aws:ec2/vpnConnectionRoute:VpnConnectionRoute", recordType} {
+			if !slices.ContainsFunc(slices.Collect(maps.Keys(stack)), func(id string) bool { return strings.Contains(id, " "+typ+" identity=") }) {
+				t.Errorf("no %s identity compared", typ)
+			}
+		}
+	}
+
+	// Not a name, and not one resource: two VPCs of overlapping ranges
+	// cannot both be routed from the one on-prem site (README, "Two
+	// stacks in one account").
+	for _, d := range vpcRanges(t, "dev", stackConfig(t, "dev")) {
+		for _, p := range vpcRanges(t, "prod", stackConfig(t, "prod")) {
+			if d.Overlaps(p) {
+				t.Errorf("dev's VPC %s overlaps prod's %s", d, p)
+			}
+		}
 	}
 
 	// The check finds the collisions the stacks had when prod used the

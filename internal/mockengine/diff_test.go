@@ -352,3 +352,37 @@ func TestChangeNamesADeleteFirstReplacement(t *testing.T) {
 		t.Errorf("%q, want %q", got, want)
 	}
 }
+
+// Two facts docs/webnodes.md rests on, in two runs: google_compute_firewall's
+// network is not ForceNew at the pinned google-beta (a7852343; its Update
+// sends network in the PATCH), and azure-native replaces a public IP for
+// neither forceNewMap nor x-ms-mutability on zones. Both are updates.
+func TestAFirewallsNetworkAndAPublicIPsZonesAreUpdatedInPlace(t *testing.T) {
+	t.Parallel()
+	program := func(network, zone string) pulumi.RunFunc {
+		return func(ctx *pulumi.Context) error {
+			var fw, ip thing
+			if err := ctx.RegisterResource("gcp:compute/firewall:Firewall", "fw", pulumi.Map{
+				"name": pulumi.String("oregon-allow-http"), "network": pulumi.String(network),
+			}, &fw, pulumi.DeleteBeforeReplace(true)); err != nil {
+				return err
+			}
+			return ctx.RegisterResource("azure-native:network:PublicIPAddress", "ip", pulumi.Map{
+				"publicIpAddressName": pulumi.String("london-ip"), "zones": pulumi.StringArray{pulumi.String(zone)},
+			}, &ip)
+		}
+	}
+	before := run(t, New("p", "s"), program("default", "1"))
+	after := New("p", "s")
+	after.Follow(before)
+	run(t, after, program("oregon-vpc", "2"))
+	got := changeLines(Diff(before, after))
+	want := []string{
+		"update azure-native:network:PublicIPAddress ip inputs[zones]",
+		"update gcp:compute/firewall:Firewall fw inputs[network]",
+	}
+	slices.Sort(got)
+	if !slices.Equal(got, want) {
+		t.Errorf("Diff =\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}

@@ -84,7 +84,7 @@ func (s *Stack) NamedFields() map[string]*string {
 
 // applyNameSuffix appends the suffix to every named field that is set, and
 // hands the packages that derive names of their own the suffix too.
-func (s *Stack) applyNameSuffix(suffix string) {
+func (s *Stack) applyNameSuffix(project, suffix string) {
 	if suffix == "" {
 		return
 	}
@@ -101,6 +101,9 @@ func (s *Stack) applyNameSuffix(suffix string) {
 	// EC2 hands back the existing customer gateway for a second request
 	// with the same address, ASN and type, unless the device names differ:
 	// without one, two stacks on one on-prem address would share (and one
-	// destroy would delete) a single gateway.
-	s.VPN.CustomerGatewayDeviceName = s.VPN.CustomerGatewayName
+	// destroy would delete) a single gateway. device_name is ForceNew
+	// (replace_facts.json), so it names the stack, never the Name tag: a
+	// customerGatewayName rename stays a tag change. The exact stack sets
+	// none, as it always has.
+	s.VPN.CustomerGatewayDeviceName = project + suffix
 }

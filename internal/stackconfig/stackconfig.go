@@ -112,7 +112,7 @@ func Load(ctx *pulumi.Context) (*Stack, error) {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	suffix := nameSuffix(ctx.Stack(), s.ExactNamesStack)
-	s.applyNameSuffix(suffix)
+	s.applyNameSuffix(ctx.Project(), suffix)
 	// Credentials must be Pulumi secrets (see CredentialFields). The stack
 	// file says which fields are; without one, the engine says which
 	// top-level keys hold a secret somewhere.

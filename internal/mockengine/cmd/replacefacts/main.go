@@ -11,11 +11,16 @@
 // included; RequiresReplace plan modifiers), its names are mapped to the
 // Pulumi names of the pinned Go SDK in the module cache, and the bridge's
 // own overrides (auto-naming, DeleteBeforeReplace) are read from the
-// pulumi-* repository's provider/resources.go at its tag. A provider whose
-// upstream could not be mirrored (too large to fetch) carries the fields
-// read by hand from its source (manifest.go says which file and commit);
-// with its mirror present the parser replaces them and the difference is
-// printed.
+// pulumi-* repository's provider/resources.go at its tag. When no mirror
+// of the upstream at the bridged commit can be had (terraform-provider-aws
+// is too large to fetch), the sources are parsed at the newest commit of its
+// history that a smaller fork's mirror holds (upstream.readVia/readRef, its
+// distance recorded); fields read by hand from stored versions (manifest.go
+// says which file and commit) are the fallback and a cross-check, and where
+// a hand-read version is nearer the bridged commit it wins (handOver).
+// Fetch the mirrors first: pulumi/pulumi-gcp, pulumi/pulumi-alicloud,
+// pulumi/pulumi-openstack, pulumi/pulumi-random, their upstreams in
+// manifest.go, and nuno407/terraform-provider-aws.
 package main
 
 import (
@@ -40,10 +45,19 @@ type Facts struct {
 }
 
 type ProviderFacts struct {
-	Pulumi      string `json:"pulumi"`
-	Upstream    string `json:"upstream"`
-	UpstreamRef string `json:"upstreamRef"`
-	Note        string `json:"note,omitempty"`
+	Pulumi   string `json:"pulumi"`
+	Upstream string `json:"upstream"`
+	// UpstreamRef is the commit (or tag) the bridge builds at the pinned
+	// release; UpstreamVersion its release tag when known.
+	UpstreamRef     string `json:"upstreamRef"`
+	UpstreamVersion string `json:"upstreamVersion,omitempty"`
+	// ReadRef is the upstream commit the sources were parsed at when the
+	// bridged one could not be read, ReadVia the snapshot that holds it and
+	// ReadDistance how far it is from UpstreamRef.
+	ReadRef      string `json:"readRef,omitempty"`
+	ReadVia      string `json:"readVia,omitempty"`
+	ReadDistance string `json:"readDistance,omitempty"`
+	Note         string `json:"note,omitempty"`
 }
 
 type TypeFacts struct {
@@ -62,8 +76,11 @@ type TypeFacts struct {
 	// Unmapped are ForceNew attributes with no input in the pinned SDK
 	// (outputs, or fields newer than the SDK): listed for review.
 	Unmapped []string `json:"unmapped,omitempty"`
-	Bridge   string   `json:"bridge,omitempty"`
-	Note     string   `json:"note,omitempty"`
+	// UnreadSince are arguments the upstream CHANGELOG adds between the
+	// commit read and the bridged one: their ForceNew was not read.
+	UnreadSince []string `json:"unreadSince,omitempty"`
+	Bridge      string   `json:"bridge,omitempty"`
+	Note        string   `json:"note,omitempty"`
 }
 
 type Source struct {
@@ -73,6 +90,11 @@ type Source struct {
 	Resource   string `json:"resource,omitempty"`
 	// Method is "parsed" (this program read the source) or "read by hand".
 	Method string `json:"method"`
+	// Via is the snapshot the commit was read from when it is not the
+	// repository's own (a fork that carries its history).
+	Via string `json:"via,omitempty"`
+	// Distance says how far Ref is from the bridged commit.
+	Distance string `json:"distance,omitempty"`
 }
 
 func main() {
@@ -85,7 +107,8 @@ func main() {
 		Types:     map[string]TypeFacts{},
 	}
 	for key, up := range upstreams {
-		facts.Providers[key] = ProviderFacts{Pulumi: up.pulumiRepo + " " + up.pulumiRef, Upstream: up.repo, UpstreamRef: up.ref, Note: up.note}
+		facts.Providers[key] = ProviderFacts{Pulumi: up.pulumiRepo + " " + up.pulumiRef, Upstream: up.repo, UpstreamRef: up.ref,
+			UpstreamVersion: up.version, ReadRef: up.readRef, ReadVia: up.readVia, ReadDistance: up.readDistance, Note: up.note}
 	}
 	var failed bool
 	for _, s := range sources {
@@ -116,7 +139,7 @@ func build(mirrors string, s source) (TypeFacts, error) {
 		Source: Source{Repository: up.repo, Ref: up.ref, File: s.file, Resource: s.tfName}}
 	if up.azure {
 		tf.Source.Method = "read by hand"
-		tf.Source.Repository, tf.Source.Ref = up.repo, up.ref
+		tf.Source.Repository, tf.Source.Ref, tf.Source.Distance = up.repo, up.readRef, up.readShort
 		tf.ReplaceOn = slices.Sorted(slices.Values(s.pulumiReplaceOn))
 		return tf, nil
 	}
@@ -124,13 +147,21 @@ func build(mirrors string, s source) (TypeFacts, error) {
 	if err != nil {
 		return tf, err
 	}
+	// The sources are parsed at the bridged commit, or, when no snapshot
+	// holds it, at up.readRef in the snapshot up.readVia.
+	readRepo, readRef := up.repo, up.ref
+	if up.readVia != "" {
+		readRepo, readRef = up.readVia, up.readRef
+		tf.Source.Ref, tf.Source.Via, tf.Source.Distance = readRef, up.readVia, up.readShort
+	}
+	tf.UnreadSince = s.unreadSince
 	var schema *tfSchema
-	src, err := gitShow(mirrors, up.repo, up.ref, s.file)
+	src, err := gitShow(mirrors, readRepo, readRef, s.file)
 	switch {
 	case err == nil:
 		var consts map[string]string
 		if up.constsFile != "" {
-			if c, err := gitShow(mirrors, up.repo, up.ref, up.constsFile); err == nil {
+			if c, err := gitShow(mirrors, readRepo, readRef, up.constsFile); err == nil {
 				consts = stringConsts(c)
 			}
 		}
@@ -139,13 +170,24 @@ func build(mirrors string, s source) (TypeFacts, error) {
 			return tf, fmt.Errorf("%s: %w", s.file, err)
 		}
 		tf.Source.Method = "parsed"
-		if s.readByHand != nil && !slices.Equal(schema.forceNew, sorted(s.readByHand)) {
-			log.Printf("%s: parsed ForceNew %v differ from the hand-read %v: update manifest.go", s.token, schema.forceNew, sorted(s.readByHand))
+		if s.handOver != "" {
+			// A version read by hand is nearer the bridged commit than the
+			// one parsed (manifest.go says why): it wins, the parse is shown.
+			log.Printf("%s: hand-read %v (at %s) used over the parsed %v: %s", s.token, sorted(s.readByHand), s.readAt, schema.forceNew, s.handOver)
+			schema = &tfSchema{forceNew: sorted(s.readByHand), conditional: schema.conditional, nameInput: schema.nameInput}
+			tf.Source.Method = "read by hand"
+			tf.Source.Ref, tf.Source.Via, tf.Source.Distance = s.readAt, "", s.handOver
+		} else if s.readByHand != nil && !slices.Equal(schema.forceNew, sorted(s.readByHand)) {
+			if s.handDiffers == "" {
+				log.Printf("%s: parsed ForceNew %v differ from the hand-read %v: update manifest.go", s.token, schema.forceNew, sorted(s.readByHand))
+			} else {
+				log.Printf("%s: parsed ForceNew %v used; the hand-read %v (at %s) differ: %s", s.token, schema.forceNew, sorted(s.readByHand), s.readAt, s.handDiffers)
+			}
 		}
 	case s.readByHand != nil:
 		schema = &tfSchema{forceNew: sorted(s.readByHand), conditional: s.conditionalByHand, nameInput: s.nameInput}
 		tf.Source.Method = "read by hand"
-		tf.Source.Ref = s.readAt
+		tf.Source.Ref, tf.Source.Via, tf.Source.Distance = s.readAt, "", s.handOver
 	default:
 		return tf, err
 	}

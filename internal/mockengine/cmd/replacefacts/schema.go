@@ -27,18 +27,23 @@ type tfSchema struct {
 	unresolved []string
 }
 
-// parseSchema reads the Terraform resource defined in src: the function
-// funcName (or, when empty, the first function returning *schema.Resource),
-// its Schema (SDKv2) or Attributes/Blocks (framework) map, nested blocks
-// included. consts resolves keys written as package constants
-// (names.AttrName in terraform-provider-aws).
+// parseSchema reads the Terraform resource defined in src: the function or
+// method funcName (or, when empty, the first function returning
+// *schema.Resource), its Schema (SDKv2) or Attributes/Blocks (framework)
+// map, nested blocks included. consts resolves keys written as package
+// constants (names.AttrName in terraform-provider-aws); the file's own
+// string constants (routeDestinationCIDRBlock) are added to them.
 func parseSchema(src []byte, funcName string, consts map[string]string) (*tfSchema, error) {
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, "", src, 0)
 	if err != nil {
 		return nil, err
 	}
-	p := &schemaParser{file: file, consts: consts, out: &tfSchema{}, funcs: map[string]*ast.FuncDecl{}}
+	all := stringConsts(src)
+	for k, v := range consts {
+		all[k] = v
+	}
+	p := &schemaParser{file: file, consts: all, out: &tfSchema{}, funcs: map[string]*ast.FuncDecl{}, vars: packageVars(file)}
 	var root *ast.FuncDecl
 	for _, d := range file.Decls {
 		fn, ok := d.(*ast.FuncDecl)
@@ -78,7 +83,34 @@ type schemaParser struct {
 	file   *ast.File
 	funcs  map[string]*ast.FuncDecl
 	consts map[string]string
-	out    *tfSchema
+	// vars are the file's package-level variables with one value each (a
+	// schema map kept in a var, as aws_sns_topic's topicSchema).
+	vars map[string]ast.Expr
+	out  *tfSchema
+}
+
+// packageVars is every package-level `var name = value` of file.
+func packageVars(file *ast.File) map[string]ast.Expr {
+	out := map[string]ast.Expr{}
+	for _, vs := range valueSpecs(file, token.VAR) {
+		if len(vs.Names) == 1 && len(vs.Values) == 1 {
+			out[vs.Names[0].Name] = vs.Values[0]
+		}
+	}
+	return out
+}
+
+// valueSpecs are the package-level var or const specs of file.
+func valueSpecs(file *ast.File, tok token.Token) []*ast.ValueSpec {
+	var out []*ast.ValueSpec
+	for _, d := range file.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == tok {
+			for _, s := range g.Specs {
+				out = append(out, s.(*ast.ValueSpec))
+			}
+		}
+	}
+	return out
 }
 
 func returnsResource(fn *ast.FuncDecl) bool {
@@ -126,8 +158,9 @@ func field(lit *ast.CompositeLit, k string) ast.Expr {
 	return nil
 }
 
-// resolve follows &x, a call of a function of this file without arguments
-// and a function literal to the composite literal they return.
+// resolve follows &x, a call of a function of this file without arguments,
+// a function literal and a package-level variable to the composite literal
+// they return or hold.
 func (p *schemaParser) resolve(e ast.Expr) *ast.CompositeLit {
 	for i := 0; i < 8 && e != nil; i++ {
 		switch x := e.(type) {
@@ -148,6 +181,10 @@ func (p *schemaParser) resolve(e ast.Expr) *ast.CompositeLit {
 			}
 			e = returned(fn.Body)
 		case *ast.Ident:
+			if v, ok := p.vars[x.Name]; ok {
+				e = v
+				continue
+			}
 			fn := p.funcs[x.Name]
 			if fn == nil {
 				return nil
@@ -336,20 +373,14 @@ func stringConsts(src []byte) map[string]string {
 	if err != nil {
 		return out
 	}
-	for _, d := range file.Decls {
-		g, ok := d.(*ast.GenDecl)
-		if !ok || g.Tok != token.CONST {
-			continue
-		}
-		for _, s := range g.Specs {
-			vs := s.(*ast.ValueSpec)
-			for i, n := range vs.Names {
-				if i < len(vs.Values) {
-					if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-						if v, err := strconv.Unquote(lit.Value); err == nil {
-							out[n.Name] = v
-						}
-					}
+	for _, vs := range valueSpecs(file, token.CONST) {
+		for i, n := range vs.Names {
+			if i >= len(vs.Values) {
+				continue
+			}
+			if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				if v, err := strconv.Unquote(lit.Value); err == nil {
+					out[n.Name] = v
 				}
 			}
 		}
