@@ -232,8 +232,9 @@ type deployCase struct {
 // stand-in CLIs: its first `pulumi up` targets exactly the globs of
 // scripts/tokyo-first.targets (TestTokyoFirstStepTouchesOnlyTokyo shows
 // what they reach), the full update runs only after Tokyo's refresh was
-// polled to Successful, and a failed Tokyo refresh ends the deploy with
-// Seoul untouched and Tokyo back on its previous version. A version that was
+// polled to Successful and Route 53 sees Tokyo ready (also when the step
+// started no refresh: a new front door), and a failed Tokyo refresh ends
+// the deploy with Seoul untouched and Tokyo back on its previous version. A version that was
 // rolled back is not rolled again unless the update makes a new one or the
 // operator asks for it.
 func TestDeployRollsSeoulOnlyAfterTokyo(t *testing.T) {
@@ -257,6 +258,20 @@ func TestDeployRollsSeoulOnlyAfterTokyo(t *testing.T) {
 		{name: "Tokyo rolls, but Route 53 sees it not ready", seoul: rolls("InProgress,Successful"),
 			tokyo: fakeRegion{version: 3, latest: 3, change: "InProgress,Successful", ready: []string{"new:Failure new:Failure new:Failure"}},
 			say:   "Seoul was not updated", ups: 1, seoulVersion: 3, tokyoVersion: 3},
+		// A front door the Tokyo step replaced (a new ALB, target group,
+		// listener) starts no refresh: Route 53's check of Tokyo is asked
+		// all the same, and Seoul waits for it.
+		{name: "Tokyo's step rolls nothing, and Route 53 sees Tokyo not ready", seoul: rolls("InProgress,Successful"),
+			tokyo: fakeRegion{version: 3, latest: 3, ready: []string{"new:Failure new:Failure new:Success"}}, env: []string{"WAIT_READY_TIMEOUT=0"},
+			say: "Route 53 does not see Tokyo ready after its step (Failure: HTTP Status Code 503", ups: 1, seoulVersion: 3, tokyoVersion: 3},
+		// A new target group's instance counts after two checks: the
+		// first probes through a new front door may fail.
+		{name: "Tokyo's new front door fails its first probes, then is ready", seoul: rolls("InProgress,Successful"),
+			tokyo: fakeRegion{version: 3, latest: 3, ready: []string{"new:Failure new:Failure new:Success", "new:Success new:Success new:Failure"}}, env: []string{"WAIT_READY_TIMEOUT=60"},
+			ok: true, say: "Tokyo not ready yet (Failure: HTTP Status Code 503", ups: 2, seoulVersion: 4, tokyoVersion: 3},
+		{name: "Tokyo's step rolls nothing, and Route 53 gives no verdict", seoul: rolls("InProgress,Successful"),
+			tokyo: fakeRegion{version: 3, latest: 3, ready: []string{"old:Success old:Success new:Success"}}, env: []string{"WAIT_READY_TIMEOUT=0"},
+			say: "no verdict after 0s", ups: 1, seoulVersion: 3, tokyoVersion: 3},
 		{name: "Seoul's refresh fails after Tokyo's succeeded", seoul: rolls("InProgress,Failed"), tokyo: rolls("InProgress,Successful"),
 			say: "haproxy-seoul-asg-1 (ap-northeast-2): back on version 3", ups: 2, seoulVersion: 3, tokyoVersion: 4},
 		{name: "nothing rolls", seoul: fakeRegion{version: 3, latest: 3}, tokyo: fakeRegion{version: 3, latest: 3},
@@ -314,6 +329,16 @@ func TestDeployRollsSeoulOnlyAfterTokyo(t *testing.T) {
 				}
 				if lastTokyoPoll < slices.Index(all, tokyoStep) {
 					t.Errorf("the full update ran before Tokyo's refresh was polled to its end:\n%s", strings.Join(all, "\n"))
+				}
+			}
+			if step, full := slices.Index(all, tokyoStep), slices.Index(all, fullUpdate); step >= 0 && full >= 0 {
+				// Route 53's check of Tokyo was asked after the Tokyo step
+				// (whether or not it rolled anything), before Seoul's turn.
+				if asked := callsOf(all[step:full], "aws route53 get-health-check-status --health-check-id hc-"+tokyoRegion); len(asked) == 0 {
+					t.Errorf("Route 53's check of Tokyo was not asked between the Tokyo step and the full update:\n%s", strings.Join(all, "\n"))
+				}
+				if len(callsOf(all[:full], "aws route53 get-health-check-status --health-check-id hc-"+seoulRegion)) > 0 {
+					t.Errorf("Seoul's check was asked before Seoul's update:\n%s", strings.Join(all, "\n"))
 				}
 			}
 			for region, want := range map[string]int{seoulRegion: tc.seoulVersion, tokyoRegion: tc.tokyoVersion} {

@@ -1,8 +1,9 @@
 # shellcheck shell=bash
-# Where each region's HAProxy group is, for scripts/deploy and
-# scripts/wait-refresh (sourced; both set $stack first). A ROLE is `seoul`
-# (the primary region) or `tokyo` (the secondary). Needs the pulumi CLI,
-# logged in to the stack's backend, and the aws CLI.
+# Where each region's HAProxy group is, and whether Route 53 sees a region
+# ready, for scripts/deploy and scripts/wait-refresh (sourced; both set
+# $stack first). A ROLE is `seoul` (the primary region) or `tokyo` (the
+# secondary). Needs the pulumi CLI, logged in to the stack's backend, and
+# the aws CLI.
 : "${stack:?set stack before sourcing haproxy-groups.bash}"
 
 # group_name ROLE: the Auto Scaling group's name (a stack output). Fails
@@ -40,4 +41,49 @@ group_health_check() {
 	seoul) pulumi stack output --stack "$stack" activeHealthCheckId ;;
 	tokyo) pulumi stack output --stack "$stack" passiveHealthCheckId ;;
 	esac
+}
+
+# region_ready ROLE: whether Route 53's checkers see the region ready (its
+# health check: readiness, /readyz through the region's ALB): returns 0 when
+# more than half of them report Success since this call, 1 when more than
+# half report Failure, or when no verdict comes within WAIT_READY_TIMEOUT
+# seconds (default 180: six of Route 53's 30 s intervals); sets $result to
+# what they said. Polls every WAIT_REFRESH_INTERVAL seconds (default 15).
+# Observations from before the call do not count: they may be of the old
+# instance, or of the old ALB. Ends the script when the check cannot be read.
+# shellcheck disable=SC2034 # $result is for the caller
+region_ready() {
+	local check cutoff rows checked status at ok bad total
+	local timeout=${WAIT_READY_TIMEOUT:-180} interval=${WAIT_REFRESH_INTERVAL:-15}
+	local deadline=$((SECONDS + timeout))
+	check=$(group_health_check "$1") || exit 2
+	cutoff=$(date -u +%s)
+	while :; do
+		rows=$(aws route53 get-health-check-status --health-check-id "$check" \
+			--query 'HealthCheckObservations[].StatusReport.[CheckedTime,Status]' --output text) || {
+			echo "cannot read Route 53 health check $check" >&2
+			exit 2
+		}
+		ok=0 bad=0 total=0 result=""
+		while IFS=$'\t' read -r checked status; do
+			[[ -n $checked ]] || continue
+			total=$((total + 1))
+			at=$(date -u -d "$checked" +%s) || exit 2
+			((at >= cutoff)) || continue
+			case $status in
+			Success*) ok=$((ok + 1)) ;;
+			*)
+				bad=$((bad + 1))
+				result=$status
+				;;
+			esac
+		done <<<"$rows"
+		((ok * 2 <= total)) || return 0
+		((bad * 2 <= total)) || return 1
+		if ((SECONDS >= deadline)); then
+			result="no verdict after ${timeout}s ($ok of $total checkers Success, $bad Failure since $(date -u -d "@$cutoff" +%H:%M:%SZ))"
+			return 1
+		fi
+		sleep "$interval"
+	done
 }
