@@ -1,13 +1,13 @@
 # shellcheck shell=bash
 # Where each region's HAProxy group is, for scripts/deploy and
-# scripts/wait-refresh (sourced; both set $stack first, and call
-# read_outputs before the rest). A ROLE is `seoul` (the primary region) or
-# `tokyo` (the secondary). Needs the pulumi CLI, logged in to the stack's
-# backend, the aws CLI and jq.
+# scripts/wait-refresh (sourced; both set $stack first). A ROLE is `seoul`
+# (the primary region) or `tokyo` (the secondary). Needs the pulumi CLI,
+# logged in to the stack's backend, and the aws CLI.
 : "${stack:?set stack before sourcing haproxy-groups.bash}"
 
 # read_outputs: sets $outputs to the stack's outputs, one JSON object, read
-# once (`pulumi stack output --json`). Any error of the CLI (a backend that
+# once (`pulumi stack output --json`; needs jq); the callers call it before
+# the functions below, which read $outputs. Any error of the CLI (a backend that
 # does not answer, a stack that is not there) fails, loudly: it is not "no
 # group yet", which would skip the Tokyo-first step. A stack the tier was
 # never deployed to answers an object without the groups' keys.
