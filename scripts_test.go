@@ -37,6 +37,9 @@ type fakeRegion struct {
 	// change: the program changes this region's template; the statuses
 	// its refresh will go through.
 	change string
+	// lag: like change, but a change that only the full update makes (an
+	// input of the template from an untargeted resource that changes in it).
+	lag string
 	// restore: the statuses of a refresh started by start-instance-refresh.
 	restore string
 	// ready: what Route 53's checkers of the region answer, one poll a
@@ -66,6 +69,9 @@ func fakeCloud(t *testing.T, regions map[string]fakeRegion, fresh bool) (dir str
 		write(region+".refreshes", rows.String())
 		if r.change != "" {
 			write(region+".change", r.change)
+		}
+		if r.lag != "" {
+			write(region+".lag", r.lag)
 		}
 		if r.restore != "" {
 			write(region+".restore", r.restore)
@@ -133,6 +139,7 @@ func callsOf(all []string, prefix string) []string {
 // deploy fails.
 func TestWaitRefreshJudgesOnlyThisDeploysRefreshes(t *testing.T) {
 	t.Parallel()
+	tooltest.Require(t, "jq", "jq")
 	since := time.Now().UTC().Truncate(time.Second)
 	old := since.Add(-72 * time.Hour)
 	cancelled := fakeRefresh{old, "ir-old", "Cancelled"}
@@ -218,9 +225,16 @@ type deployCase struct {
 	fresh        bool
 	// denied: every aws call fails.
 	denied bool
+	// outputsFail: `pulumi stack output` fails (the backend does not answer).
+	outputsFail bool
+	// failUp: the `pulumi up` that fails after its changes: "targeted" (the
+	// Tokyo step) or "full".
+	failUp string
 	env    []string
 	ok     bool
 	say    string
+	// notSay: what the output must not contain.
+	notSay string
 	// ups is how many `pulumi up` ran: the targeted Tokyo step, then the
 	// full update.
 	ups int
@@ -292,6 +306,32 @@ func TestDeployRollsSeoulOnlyAfterTokyo(t *testing.T) {
 			say: "AccessDenied", ups: 0, seoulVersion: 3, tokyoVersion: 3},
 		{name: "after a rollback, a fixed config", seoul: rolls("Successful"), tokyo: fakeRegion{version: 3, latest: 4, change: "InProgress,Successful"},
 			ok: true, say: "this update makes a new version: going on", ups: 2, seoulVersion: 4, tokyoVersion: 5},
+		// A failed update may have moved a group to a new version and
+		// started its refresh: it is waited for, and put back if it fails.
+		{name: "the full update fails after Seoul moved to a version whose refresh fails", seoul: rolls("InProgress,Failed"), tokyo: rolls("Successful"),
+			failUp: "full", say: "haproxy-seoul-asg-1 (ap-northeast-2): back on version 3", ups: 2, seoulVersion: 3, tokyoVersion: 4},
+		{name: "the full update fails, Seoul's refresh succeeds", seoul: rolls("InProgress,Successful"), tokyo: rolls("Successful"),
+			failUp: "full", say: "the full update: pulumi up failed (exit 255)", ups: 2, seoulVersion: 4, tokyoVersion: 4},
+		{name: "the Tokyo step fails after Tokyo moved to a version whose refresh fails", seoul: rolls("Successful"), tokyo: rolls("InProgress,Failed"),
+			failUp: "targeted", say: "Seoul was not updated", ups: 1, seoulVersion: 3, tokyoVersion: 3},
+		{name: "the Tokyo step fails, Tokyo's refresh succeeds", seoul: rolls("Successful"), tokyo: rolls("InProgress,Successful"),
+			failUp: "targeted", say: "the Tokyo step (Seoul was not updated): pulumi up failed", ups: 1, seoulVersion: 3, tokyoVersion: 4},
+		{name: "a new stack's update fails", fresh: true, seoul: fakeRegion{version: 1, latest: 1}, tokyo: fakeRegion{version: 1, latest: 1},
+			failUp: "full", say: "the full update: pulumi up failed", ups: 1, seoulVersion: 1, tokyoVersion: 1},
+		// Tokyo's template takes an input from a resource that changes only
+		// in the full update (a replaced web node's new address).
+		{name: "the full update would roll Tokyo again", seoul: rolls("Successful"), tokyo: fakeRegion{version: 3, latest: 3, lag: "Successful"},
+			say: "the full update would still change Tokyo's launch template lt-ap-northeast-1", ups: 1, seoulVersion: 3, tokyoVersion: 3},
+		{name: "the full update would roll Tokyo again, after the Tokyo step rolled it", seoul: rolls("Successful"), tokyo: fakeRegion{version: 3, latest: 3, change: "Successful", lag: "Successful"},
+			say: "would roll Tokyo and Seoul at once", ups: 1, seoulVersion: 3, tokyoVersion: 4},
+		{name: "the full update rolls Tokyo again on purpose", seoul: rolls("Successful"), tokyo: fakeRegion{version: 3, latest: 3, change: "Successful", lag: "InProgress,Successful"},
+			env: []string{"DEPLOY_ROLL_BOTH_REGIONS=true"}, ok: true, say: "as DEPLOY_ROLL_BOTH_REGIONS asks", ups: 2, seoulVersion: 4, tokyoVersion: 5},
+		// An error reading the outputs is not "no group yet", which would
+		// skip the Tokyo step and roll both regions at once.
+		{name: "the stack's outputs cannot be read", seoul: rolls("Successful"), tokyo: rolls("Successful"), outputsFail: true,
+			say: "503 Service Unavailable", ups: 0, seoulVersion: 3, tokyoVersion: 3},
+		{name: "the groups never had a refresh", seoul: rolls("Successful"), tokyo: rolls("Successful"),
+			ok: true, say: "step 2 of 2", notSay: "warning", ups: 2, seoulVersion: 4, tokyoVersion: 4},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -300,11 +340,24 @@ func TestDeployRollsSeoulOnlyAfterTokyo(t *testing.T) {
 			if tc.denied {
 				denyAWS(t, dir)
 			}
+			if tc.outputsFail {
+				if err := os.WriteFile(filepath.Join(dir, "outputs-fail"), nil, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tc.failUp != "" {
+				if err := os.WriteFile(filepath.Join(dir, "up-fails"), []byte(tc.failUp), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
 			cmd := exec.Command("./scripts/deploy", "dev")
 			cmd.Env = append(env, tc.env...)
 			out, err := cmd.CombinedOutput()
 			if (err == nil) != tc.ok || !strings.Contains(string(out), tc.say) {
 				t.Errorf("exit error %v (want ok=%v), output lacks %q:\n%s", err, tc.ok, tc.say, out)
+			}
+			if tc.notSay != "" && strings.Contains(string(out), tc.notSay) {
+				t.Errorf("output says %q:\n%s", tc.notSay, out)
 			}
 			all := calls(t, dir)
 			ups := callsOf(all, "pulumi up")

@@ -6,17 +6,49 @@
 # the aws CLI.
 : "${stack:?set stack before sourcing haproxy-groups.bash}"
 
-# group_name ROLE: the Auto Scaling group's name (a stack output). Fails
-# when the stack has no such output yet (a stack the tier was never deployed to).
-group_name() {
+# read_outputs: sets $outputs to the stack's outputs, one JSON object, read
+# once (`pulumi stack output --json`; needs jq); the callers call it before
+# the functions below, which read $outputs. Any error of the CLI (a backend that
+# does not answer, a stack that is not there) fails, loudly: it is not "no
+# group yet", which would skip the Tokyo-first step. A stack the tier was
+# never deployed to answers an object without the groups' keys.
+read_outputs() {
+	outputs=$(pulumi stack output --stack "$stack" --json)
+	jq -e 'type == "object"' <<<"$outputs" >/dev/null || {
+		echo "pulumi stack output --json answered no JSON object: $outputs" >&2
+		return 2
+	}
+}
+
+# group_output ROLE: the name of the stack output that holds the group's name.
+group_output() {
 	case $1 in
-	seoul) pulumi stack output --stack "$stack" haproxySeoulGroup ;;
-	tokyo) pulumi stack output --stack "$stack" haproxyTokyoGroup ;;
+	seoul) echo haproxySeoulGroup ;;
+	tokyo) echo haproxyTokyoGroup ;;
 	*)
 		echo "unknown group $1 (seoul or tokyo)" >&2
 		return 2
 		;;
 	esac
+}
+
+# has_group ROLE: whether the stack has the group yet (its output, in the
+# $outputs read_outputs read).
+has_group() {
+	local key
+	key=$(group_output "$1")
+	jq -e --arg key "$key" 'has($key)' <<<"$outputs" >/dev/null
+}
+
+# group_name ROLE: the Auto Scaling group's name (from $outputs). Fails
+# when the stack has no such output yet (a stack the tier was never deployed to).
+group_name() {
+	local key
+	key=$(group_output "$1")
+	jq -er --arg key "$key" '.[$key] // empty' <<<"$outputs" || {
+		echo "the stack $stack has no output $key (no HAProxy group in $1 yet)" >&2
+		return 1
+	}
 }
 
 # group_region ROLE: the group's AWS region (the stack's config).
@@ -35,11 +67,12 @@ group_template() {
 }
 
 # group_health_check ROLE: the ID of Route 53's check of the group's region
-# (readiness: HAProxy's /readyz through the region's ALB; a stack output).
+# (readiness: HAProxy's /readyz through the region's ALB; a stack output,
+# from $outputs).
 group_health_check() {
 	case $1 in
-	seoul) pulumi stack output --stack "$stack" activeHealthCheckId ;;
-	tokyo) pulumi stack output --stack "$stack" passiveHealthCheckId ;;
+	seoul) jq -er '.activeHealthCheckId' <<<"$outputs" ;;
+	tokyo) jq -er '.passiveHealthCheckId' <<<"$outputs" ;;
 	esac
 }
 
