@@ -2,14 +2,21 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
 	"os"
+	"os/exec"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/hybridlab/hybrid-cloud/haproxy"
 	"github.com/hybridlab/hybrid-cloud/internal/mockengine"
+	"github.com/hybridlab/hybrid-cloud/internal/tooltest"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
 
@@ -246,21 +253,37 @@ func names(cs []mockengine.Change) []string {
 	return out
 }
 
-// TestTokyoFirstStepTouchesOnlyTokyo runs the dev stack twice, the second
-// time with a day-two change that rolls HAProxy or disturbs a front door,
-// and splits the second run's changes as scripts/deploy does (deployStep):
-// the Tokyo step must change Tokyo's HAProxy and front door, all of what
-// changes there and nothing on Seoul's side, and be a step the engine
-// accepts and the cloud can carry out.
+// TestTokyoFirstStepTouchesOnlyTokyo runs the dev stack twice (the second
+// run following the first, as the next `pulumi up`: a replaced resource has
+// new outputs), the second time with a day-two change that rolls HAProxy or
+// disturbs a front door, and splits the second run's changes as
+// scripts/deploy does (deployStep): the Tokyo step must change Tokyo's
+// HAProxy and front door, all of what changes there and nothing on Seoul's
+// side, and be a step the engine accepts and the cloud can carry out.
+//
+// One thing the split cannot do: when a changed input of a Tokyo resource
+// was computed from an untargeted resource that changes in the same run (an
+// address resource the change replaces, whose new address Tokyo's user data
+// renders), the Tokyo step takes that resource's old outputs from state, and
+// the full update changes Tokyo's resource again, with Seoul's. Such a case
+// is declared (lagsUntargeted), and the test shows that scripts/deploy's
+// check before the full update (scripts/lib/plan-changes.jq on the plan of
+// the full update, for Tokyo's launch template and group) stops it, and that
+// the check lets every other case through.
 func TestTokyoFirstStepTouchesOnlyTokyo(t *testing.T) {
 	t.Parallel()
+	tooltest.Require(t, "jq", "jq")
 	project, globs := tokyoFirstTargets(t)
 	targeted := targetMatcher(globs)
+	https := tokyoHTTPSListener(t, project)
 	cases := []struct {
 		dayTwo
 		// tokyoOnly: Seoul's template does not change at all; frontDoor:
 		// neither template changes, the change is to the front doors.
 		tokyoOnly, frontDoor bool
+		// lagsUntargeted: a Tokyo resource's changed input comes from an
+		// untargeted resource that changes in the same run.
+		lagsUntargeted bool
 	}{
 		{dayTwo: dayTwo{name: "the sticky cookie is turned on", config: setting("hybrid-cloud:haproxy", "stickyCookie", true)}},
 		{dayTwo: dayTwo{name: "HAProxy rolls to a newer image", config: setting("hybrid-cloud:haproxy", "image", "al2023-ami-2023.9.20260105.0-kernel-6.1-x86_64")}},
@@ -270,12 +293,18 @@ func TestTokyoFirstStepTouchesOnlyTokyo(t *testing.T) {
 		// Creates the image copy that Tokyo's template then launches.
 		{dayTwo: dayTwo{name: "Tokyo switches to the copied image", config: setting("hybrid-cloud:haproxy", "tokyoFromAmi", true)}, tokyoOnly: true},
 		{dayTwo: dayTwo{name: "a web node's address changes", world: func(e *mockengine.Engine) { e.MoveAddress("london-ip") }}},
+		// Replaces london's public IP (its name is the node's): a new
+		// address, which the Tokyo step cannot see yet.
+		{dayTwo: dayTwo{name: "a web node is renamed", config: setting("hybrid-cloud:webNodes", "london.name", "london2")}, lagsUntargeted: true},
 		// Front doors: Tokyo's ALB and target group retagged, the alarm
 		// texts with them; both regions' SG-ALB retagged; every Route 53
 		// check replaced (Tokyo's, with its alarm, in the Tokyo step).
 		{dayTwo: dayTwo{name: "Tokyo's ALB is renamed", config: setting("hybrid-cloud:gslb", "tokyoAlbName", "tokyo-alb-2")}, frontDoor: true},
 		{dayTwo: dayTwo{name: "Tokyo's target group is renamed", config: setting("hybrid-cloud:gslb", "tokyoTargetGroupName", "TG-Tokyo-2")}, frontDoor: true},
 		{dayTwo: dayTwo{name: "the ALBs' security group is renamed", config: setting("hybrid-cloud:gslb", "securityGroupName", "SG-ALB-2")}, frontDoor: true},
+		// Replaces Tokyo's certificate (it names tokyo.<zone>), which the
+		// Tokyo step's listener cannot take yet.
+		{dayTwo: dayTwo{name: "Tokyo's record is renamed", config: setting("hybrid-cloud:gslb", "tokyoRecord", "tokyo2")}, frontDoor: true, lagsUntargeted: true},
 		{dayTwo: dayTwo{name: "the health checks move to 10 s", config: setting("hybrid-cloud:gslb", "healthCheck.intervalSeconds", 10)}, frontDoor: true},
 	}
 	for _, tc := range cases {
@@ -290,6 +319,7 @@ func TestTokyoFirstStepTouchesOnlyTokyo(t *testing.T) {
 				cfg = tc.config(t, cfg)
 			}
 			after := mockengine.New(project, "dev")
+			after.Follow(before)
 			if tc.world != nil {
 				tc.world(after)
 			}
@@ -309,9 +339,126 @@ func TestTokyoFirstStepTouchesOnlyTokyo(t *testing.T) {
 			if rolls(rest, "haproxy-seoul-lt") == (tc.tokyoOnly || tc.frontDoor) {
 				t.Errorf("the full update rolls Seoul's template: %v, want %v", !tc.tokyoOnly && !tc.frontDoor, !tc.tokyoOnly && !tc.frontDoor)
 			}
-			t.Logf("Tokyo step:\n  %s\nfull update:\n  %s", strings.Join(names(first), "\n  "), strings.Join(names(rest), "\n  "))
+
+			// The plan of the full update after the Tokyo step: the untargeted
+			// changes, and each Tokyo change whose inputs come from one of them.
+			changed := map[string]bool{}
+			for _, c := range rest {
+				changed[c.URN] = true
+			}
+			var plan []planStep
+			for _, c := range rest {
+				plan = append(plan, stepOf(before, c))
+			}
+			var lagging []string
+			for _, c := range first {
+				if c.Kind == mockengine.Delete {
+					continue
+				}
+				if from := untargetedSources(after.ByURN(c.URN), c, changed); len(from) > 0 {
+					lagging = append(lagging, fmt.Sprintf("%s (from %s)", c, strings.Join(from, ", ")))
+					plan = append(plan, stepOf(before, c))
+				}
+			}
+			if (len(lagging) > 0) != tc.lagsUntargeted {
+				t.Errorf("Tokyo changes that take an input from an untargeted resource changing in the same run, which the full update makes again: %v (declared: %v)", lagging, tc.lagsUntargeted)
+			}
+			lt, asg := before.Find(launchTemplateType, "haproxy-tokyo-lt"), before.Find(groupType, "haproxy-tokyo-asg")
+			if stopped := planChanges(t, plan, lt.ID, asg.ID, https) > 0; stopped != tc.lagsUntargeted {
+				t.Errorf("scripts/deploy's check before the full update stops it: %v, want %v (Tokyo changes left to it: %v)", stopped, tc.lagsUntargeted, lagging)
+			}
+			t.Logf("Tokyo step:\n  %s\nfull update:\n  %s\nTokyo again in the full update:\n  %s", strings.Join(names(first), "\n  "), strings.Join(names(rest), "\n  "), strings.Join(lagging, "\n  "))
 		})
 	}
+}
+
+// tokyoHTTPSListener is the URN of Tokyo's HTTPS listener in the dev stack
+// as scripts/deploy completes its tokyo_https (the one front-door resource
+// whose input comes from outside the Tokyo step: Tokyo's certificate), and
+// checks that it is the program's.
+func tokyoHTTPSListener(t *testing.T, project string) string {
+	t.Helper()
+	script, err := os.ReadFile("scripts/deploy")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^tokyo_https="(.+)"$`).FindSubmatch(script)
+	if m == nil {
+		t.Fatal("scripts/deploy sets no tokyo_https")
+	}
+	urn := "urn:pulumi:dev::" + project + "::" + strings.ReplaceAll(string(m[1]), `\$`, "$")
+	e := mockengine.New(project, "dev")
+	if err := e.Run(program, devConfig(t)); err != nil {
+		t.Fatal(err)
+	}
+	if l := e.Find(listenerType, "gslb-tokyo-https"); l == nil || l.URN != urn {
+		t.Fatalf("scripts/deploy's tokyo_https is %s, not Tokyo's HTTPS listener (%v)", urn, l)
+	}
+	return urn
+}
+
+// untargetedSources are the resources that the full update changes
+// (changedLater, none of them targeted) and that one of c's changed inputs
+// (every input of a create) of r was computed from: the Tokyo step sees
+// their old outputs.
+func untargetedSources(r *mockengine.Resource, c mockengine.Change, changedLater map[string]bool) []string {
+	inputs := c.Inputs
+	if c.Kind == mockengine.Create {
+		inputs = slices.Collect(maps.Keys(r.PropertyDependencies))
+	}
+	var from []string
+	for _, in := range inputs {
+		for _, dep := range r.PropertyDependencies[in] {
+			if changedLater[dep] && !slices.Contains(from, dep) {
+				from = append(from, dep)
+			}
+		}
+	}
+	slices.Sort(from)
+	return from
+}
+
+// planStep is one step of `pulumi preview --json`, the fields that
+// scripts/lib/plan-changes.jq reads.
+type planStep struct {
+	Op       string     `json:"op"`
+	URN      string     `json:"urn"`
+	OldState *planState `json:"oldState,omitempty"`
+}
+
+type planState struct {
+	ID string `json:"id"`
+}
+
+// stepOf is c as a plan step; the old state's ID is the resource's ID in
+// the state before (none for a create).
+func stepOf(before *mockengine.Engine, c mockengine.Change) planStep {
+	s := planStep{Op: string(c.Kind), URN: c.URN}
+	if old := before.ByURN(c.URN); old != nil && c.Kind != mockengine.Create {
+		s.OldState = &planState{ID: old.ID}
+	}
+	return s
+}
+
+// planChanges runs scripts/lib/plan-changes.jq, as scripts/deploy does, on
+// a plan of steps: how many update or replace one of ids.
+func planChanges(t *testing.T, steps []planStep, ids ...string) int {
+	t.Helper()
+	plan, err := json.Marshal(map[string]any{"steps": steps})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("jq", append([]string{"-f", "scripts/lib/plan-changes.jq", "--args"}, ids...)...)
+	cmd.Stdin = bytes.NewReader(plan)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("jq -f scripts/lib/plan-changes.jq: %v", err)
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(out)))
+	if err != nil {
+		t.Fatalf("plan-changes.jq answered %q", out)
+	}
+	return n
 }
 
 // TestTokyoFirstFrontDoorMigration is the one-time move of a stack deployed

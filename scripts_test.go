@@ -227,6 +227,8 @@ type deployCase struct {
 	denied bool
 	// outputsFail: `pulumi stack output` fails (the backend does not answer).
 	outputsFail bool
+	// listenerLag: the full update (only) changes Tokyo's HTTPS listener.
+	listenerLag bool
 	// failUp: the `pulumi up` that fails after its changes: "targeted" (the
 	// Tokyo step) or "full".
 	failUp string
@@ -323,9 +325,15 @@ func TestDeployRollsSeoulOnlyAfterTokyo(t *testing.T) {
 		{name: "the full update would roll Tokyo again", seoul: rolls("Successful"), tokyo: fakeRegion{version: 3, latest: 3, lag: "Successful"},
 			say: "the full update would still change Tokyo's launch template lt-ap-northeast-1", ups: 1, seoulVersion: 3, tokyoVersion: 3},
 		{name: "the full update would roll Tokyo again, after the Tokyo step rolled it", seoul: rolls("Successful"), tokyo: fakeRegion{version: 3, latest: 3, change: "Successful", lag: "Successful"},
-			say: "would roll Tokyo and Seoul at once", ups: 1, seoulVersion: 3, tokyoVersion: 4},
+			say: "would change Tokyo and Seoul in one update", ups: 1, seoulVersion: 3, tokyoVersion: 4},
 		{name: "the full update rolls Tokyo again on purpose", seoul: rolls("Successful"), tokyo: fakeRegion{version: 3, latest: 3, change: "Successful", lag: "InProgress,Successful"},
 			env: []string{"DEPLOY_ROLL_BOTH_REGIONS=true"}, ok: true, say: "as DEPLOY_ROLL_BOTH_REGIONS asks", ups: 2, seoulVersion: 4, tokyoVersion: 5},
+		// Tokyo's HTTPS listener takes Tokyo's certificate, which only the
+		// full update replaces (a renamed record).
+		{name: "the full update would change Tokyo's listener again", seoul: rolls("Successful"), tokyo: rolls("Successful"), listenerLag: true,
+			say: "or HTTPS listener (1 steps)", ups: 1, seoulVersion: 3, tokyoVersion: 4},
+		{name: "the full update changes Tokyo's listener again on purpose", seoul: rolls("Successful"), tokyo: rolls("Successful"), listenerLag: true,
+			env: []string{"DEPLOY_ROLL_BOTH_REGIONS=true"}, ok: true, say: "as DEPLOY_ROLL_BOTH_REGIONS asks", ups: 2, seoulVersion: 4, tokyoVersion: 4},
 		// An error reading the outputs is not "no group yet", which would
 		// skip the Tokyo step and roll both regions at once.
 		{name: "the stack's outputs cannot be read", seoul: rolls("Successful"), tokyo: rolls("Successful"), outputsFail: true,
@@ -342,6 +350,11 @@ func TestDeployRollsSeoulOnlyAfterTokyo(t *testing.T) {
 			}
 			if tc.outputsFail {
 				if err := os.WriteFile(filepath.Join(dir, "outputs-fail"), nil, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tc.listenerLag {
+				if err := os.WriteFile(filepath.Join(dir, "listener.lag"), nil, 0o600); err != nil {
 					t.Fatal(err)
 				}
 			}
