@@ -135,6 +135,9 @@ type Log struct {
 
 func newLog() *Log { return &Log{changed: make(chan struct{})} }
 
+// NewLog returns an empty Log, to collect another process's output.
+func NewLog() *Log { return newLog() }
+
 // Write implements io.Writer.
 func (l *Log) Write(b []byte) (int, error) {
 	l.mu.Lock()
