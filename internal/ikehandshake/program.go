@@ -116,4 +116,3 @@ func decode(t testing.TB, cfg mockengine.Config, key string, into any) {
 		t.Fatalf("config %s: %v", key, err)
 	}
 }
-
