@@ -240,3 +240,9 @@ var relevant = regexp.MustCompile(`"|ERROR|WARNING|warning|failed|exit`)
 func (l *Log) Relevant() string {
 	return strings.Join(l.Matching(relevant), "\n")
 }
+
+// Whack runs `ipsec whack` against this pluto (e.g. --trafficstatus,
+// --rekey-ipsec --name CONN).
+func (p *Pluto) Whack(ctx context.Context, args ...string) (string, error) {
+	return p.Node.Run(ctx, "ipsec", append([]string{"whack", "--ctlsocket", p.ctl}, args...)...)
+}
