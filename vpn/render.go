@@ -180,6 +180,9 @@ func RenderConf(p Profile, g Gateway) (string, error) {
 		w("\tpfs=yes")
 		w("\tikelifetime=%s", seconds(p.Phase1.LifetimeSeconds))
 		w("\tsalifetime=%s", seconds(p.Phase2.LifetimeSeconds))
+		// The gateway starts every rekey; AWS only as a fallback.
+		w("\trekeymargin=%s", seconds(p.libreswanRekeyMargin()))
+		w("\trekeyfuzz=0%%")
 		w("\tkeyingtries=%%forever")
 		if p.DPDTimeoutAction != "none" {
 			w("\tdpddelay=%s", seconds(p.DPDDelaySeconds))

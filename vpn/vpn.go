@@ -271,12 +271,13 @@ func setTunnelOptions(a *ec2.VpnConnectionArgs, o AWSTunnelOptions) {
 		}
 		return pulumi.String(c)
 	}
-	// "start": AWS starts each tunnel's IKE negotiation too, so a tunnel
-	// whose endpoint AWS replaced comes back without waiting for the
-	// gateway's next try (both tunnels carry traffic: RenderConf). AWS
-	// allows it for a customer gateway with an IP address, which this
-	// stack's always has.
-	const startup = "start"
+	// "add": only the gateway starts the tunnels. It keeps both up by
+	// itself (auto=start, keyingtries=%forever, dpdaction=restart: a
+	// replaced AWS endpoint is tried again at once). With "start" both ends
+	// initiate at once and make two IKE SAs and two Child SAs per tunnel,
+	// whose rekeys then race: seen in the data-plane test
+	// (internal/ipsecvm), where a rekey then lost traffic.
+	const startup = "add"
 
 	a.Tunnel1IkeVersions = strs(o.IkeVersions)
 	a.Tunnel1Phase1EncryptionAlgorithms = strs(o.Phase1EncryptionAlgorithms)
@@ -289,6 +290,8 @@ func setTunnelOptions(a *ec2.VpnConnectionArgs, o AWSTunnelOptions) {
 	a.Tunnel1Phase2LifetimeSeconds = pulumi.Int(o.Phase2LifetimeSeconds)
 	a.Tunnel1DpdTimeoutSeconds = pulumi.Int(o.DpdTimeoutSeconds)
 	a.Tunnel1DpdTimeoutAction = pulumi.String(o.DpdTimeoutAction)
+	a.Tunnel1RekeyMarginTimeSeconds = pulumi.Int(o.RekeyMarginTimeSeconds)
+	a.Tunnel1RekeyFuzzPercentage = pulumi.Int(o.RekeyFuzzPercentage)
 	a.Tunnel1InsideCidr = inside(o.InsideCidr[0])
 	a.Tunnel1StartupAction = pulumi.String(startup)
 
@@ -303,6 +306,8 @@ func setTunnelOptions(a *ec2.VpnConnectionArgs, o AWSTunnelOptions) {
 	a.Tunnel2Phase2LifetimeSeconds = pulumi.Int(o.Phase2LifetimeSeconds)
 	a.Tunnel2DpdTimeoutSeconds = pulumi.Int(o.DpdTimeoutSeconds)
 	a.Tunnel2DpdTimeoutAction = pulumi.String(o.DpdTimeoutAction)
+	a.Tunnel2RekeyMarginTimeSeconds = pulumi.Int(o.RekeyMarginTimeSeconds)
+	a.Tunnel2RekeyFuzzPercentage = pulumi.Int(o.RekeyFuzzPercentage)
 	a.Tunnel2InsideCidr = inside(o.InsideCidr[1])
 	a.Tunnel2StartupAction = pulumi.String(startup)
 }

@@ -149,7 +149,7 @@ func TestSiteToSiteDeclaresTheNotesVPN(t *testing.T) {
 		{conn, "vpn-connection", map[string]string{
 			"customerGatewayId": cgw.ID, "vpnGatewayId": vgw.ID, "type": "ipsec.1",
 			"localIpv4NetworkCidr": "0.0.0.0/0", "remoteIpv4NetworkCidr": "0.0.0.0/0",
-			"tunnel1StartupAction": "start", "tunnel2StartupAction": "start",
+			"tunnel1StartupAction": "add", "tunnel2StartupAction": "add",
 			"tunnel1InsideCidr": "169.254.21.0/30", "tunnel2InsideCidr": "169.254.22.0/30",
 		}},
 		{croute, "vpn-static-route", map[string]string{"vpnConnectionId": conn.ID, "destinationCidrBlock": "192.168.0.0/20"}},

@@ -211,6 +211,16 @@ func RenderSwanctl(e Endpoint) (string, error) {
 	if err := errors.Join(errs...); err != nil {
 		return "", err
 	}
+	// AWS rekeys between lifetime - margin - margin*fuzz and lifetime -
+	// margin (its defaults: 540 s, 100 %); strongSwan's rekey_time and
+	// rand_time say the same.
+	margin, fuzz := o.RekeyMargin, o.RekeyFuzz
+	if margin == 0 {
+		margin = 540
+	}
+	if o.RekeyFuzz == 0 {
+		fuzz = 100
+	}
 	orAll := func(ts string) string {
 		if ts == "" {
 			return "0.0.0.0/0"
@@ -225,6 +235,8 @@ func RenderSwanctl(e Endpoint) (string, error) {
 		remote_addrs = %[3]s
 		proposals = %[4]s
 		rekey_time = %[6]ds
+		rand_time = %[16]ds
+		over_time = %[17]ds
 		dpd_delay = 10s
 		local {
 			auth = psk
@@ -239,7 +251,9 @@ func RenderSwanctl(e Endpoint) (string, error) {
 				local_ts = %[9]s
 				remote_ts = %[10]s
 				esp_proposals = %[5]s
-				rekey_time = %[7]ds
+				life_time = %[7]ds
+				rekey_time = %[15]ds
+				rand_time = %[16]ds
 				dpd_action = %[8]s
 				start_action = %[11]s
 				if_id_in = %[13]d
@@ -255,8 +269,9 @@ secrets {
 		secret = "%[14]s"
 	}
 }
-`, e.Name, e.Local, e.Peer, ike, esp, o.Phase1Lifetime, o.Phase2Lifetime, dpd,
-		orAll(e.LocalTS), orAll(e.RemoteTS), start, e.PeerID, e.IfID, o.PresharedKey), nil
+`, e.Name, e.Local, e.Peer, ike, esp, o.Phase1Lifetime-margin, o.Phase2Lifetime, dpd,
+		orAll(e.LocalTS), orAll(e.RemoteTS), start, e.PeerID, e.IfID, o.PresharedKey,
+		o.Phase2Lifetime-margin, margin*fuzz/100, margin), nil
 }
 
 // strongswanConf is the daemon's own config: only the plugins the stand-in

@@ -31,6 +31,8 @@ type ProbeResult struct {
 	// the outage as the traffic saw it.
 	LongestLoss   int
 	LongestLossMs float64
+	// FirstLost is the first datagram without an echo (-1: none).
+	FirstLost int
 	// MaxRTTMs is the slowest echo.
 	MaxRTTMs float64
 }
@@ -148,8 +150,12 @@ func udpProbe(args []string) (ProbeResult, error) {
 	c.SetReadDeadline(time.Now().Add(time.Second))
 	<-done
 	r.Sent = count
+	r.FirstLost = -1
 	run := 0
-	for _, ok := range got {
+	for i, ok := range got {
+		if !ok && r.FirstLost < 0 {
+			r.FirstLost = i
+		}
 		if ok {
 			r.Received++
 			run = 0

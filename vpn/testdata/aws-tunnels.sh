@@ -36,7 +36,7 @@ address() {
 has_route() { [ -n "$(ip route show exact "$vpc_cidr" dev "$dev" 2>/dev/null)" ]; }
 
 route_up() {
-	has_route || log "$conn answers: $vpc_cidr via $dev (metric $metric)"
+	log "$conn answers: $vpc_cidr via $dev (metric $metric)"
 	ip route replace "$vpc_cidr" dev "$dev" metric "$metric"
 }
 
@@ -60,7 +60,8 @@ updown() {
 
 probe() { ping -n -q -c 1 -W "$timeout" -I "$dev" "$aws" >/dev/null 2>&1; }
 
-# verdict N STATUS: tunnel N's probe exited with STATUS.
+# verdict N STATUS: tunnel N's probe exited with STATUS. A steady round
+# runs nothing but the two pings and one route lookup per tunnel.
 misses1=0
 misses2=0
 verdict() {
@@ -68,26 +69,30 @@ verdict() {
 	if [ "$1" = 1 ]; then missed=$misses1; else missed=$misses2; fi
 	if [ "$2" -eq 0 ]; then
 		missed=0
-		route_up
+		has_route || route_up
 	else
 		missed=$((missed + 1))
 		if [ "$missed" -ge "$misses_down" ]; then
 			route_down "$missed probes unanswered"
 		fi
+		# Libreswan may have made the interface again: address it.
+		address
 	fi
 	if [ "$1" = 1 ]; then misses1=$missed; else misses2=$missed; fi
 }
 
 health() {
 	log "health check: $vpc_cidr over the tunnels whose AWS inside address answers"
-	while :; do
-		ip route replace unreachable "$vpc_cidr" metric "$unreachable_metric"
-		tunnel 1
+	ip route replace unreachable "$vpc_cidr" metric "$unreachable_metric"
+	for n in 1 2; do
+		tunnel "$n"
 		address
+	done
+	while :; do
+		tunnel 1
 		probe &
 		p1=$!
 		tunnel 2
-		address
 		probe &
 		p2=$!
 		wait "$p1"
