@@ -35,6 +35,9 @@ type ProbeResult struct {
 	FirstLost int
 	// MaxRTTMs is the slowest echo.
 	MaxRTTMs float64
+	// HealthReactionMs (failover only) is how long after the kill the
+	// gateway's health check took tunnel 1's route away.
+	HealthReactionMs float64 `json:",omitempty"`
 }
 
 // StreamResult is one side of a TCP transfer.
