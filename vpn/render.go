@@ -168,6 +168,9 @@ func RenderConf(p Profile, g Gateway) (string, error) {
 		w("\trightsubnet=0.0.0.0/0")
 		w("\ttype=tunnel")
 		w("\tipsec-interface=%d", i+1)
+		// Without it pluto refuses the second conn's Child SA ("cannot
+		// install eroute -- it is in use for ..."), XFRM interfaces or not
+		// (internal/ipsecvm, with the line removed).
 		w("\toverlapip=yes")
 		w("\tleftupdown=\"%s updown\"", TunnelScriptPath)
 		if p.IKEVersion == "ikev2" {

@@ -151,6 +151,7 @@ type lab struct {
 	d       ikehandshake.Deployment
 	pluto   *ikehandshake.Pluto
 	charon  [2]*Charon
+	swanctl [2]string
 	health  *ikehandshake.Log
 	exe     string
 	tmp     string
@@ -173,6 +174,7 @@ func TestGuest(t *testing.T) {
 	l.returnOverTunnel2()
 	rekey, byAWS := l.rekeyUnderTraffic()
 	failover := l.failover()
+	failover.FailbackMs = float64(l.failback().Milliseconds())
 
 	b, _ := json.Marshal(Figures{Failover: failover, Rekey: rekey, RekeyByAWS: byAWS})
 	fmt.Printf("%s%s\n", resultMarker, b)
@@ -219,6 +221,7 @@ func setUp(ctx context.Context, t *testing.T) *lab {
 		if err != nil {
 			t.Fatalf("AWS side from the tunnel options: %v", err)
 		}
+		l.swanctl[i] = swanctl
 		l.charon[i] = StartCharon(ctx, t, nsAWS(i), filepath.Join(l.tmp, nsAWS(i)), swanctl)
 	}
 	conf, err := swap.Apply("aws.conf", l.d.Conf)
@@ -638,4 +641,32 @@ func (l *lab) failover() ProbeResult {
 	t.Logf("MEASURED: failover gap: %d datagrams lost in one run (10 ms apart) = %.0f ms; the health check moved the route %.0f ms after the kill",
 		lost, r.LongestLossMs, r.HealthReactionMs)
 	return r
+}
+
+// failback brings tunnel 1's endpoint back as a new one (no SAs, a fresh
+// daemon, its links again), as after AWS's maintenance, and waits until the
+// VPC's route is on ipsec1 again, with no command on the gateway: its DPD
+// declares the old IKE SA dead, dpdaction=restart negotiates with the new
+// endpoint, and the health check puts the route back on the first answer.
+func (l *lab) failback() time.Duration {
+	t := l.t
+	ns, onPrem := nsAWS(0), l.d.OnPremCidr.String()
+	start := time.Now()
+	l.ip(ns, "xfrm", "state", "flush")
+	l.ip(ns, "xfrm", "policy", "flush")
+	l.ip(ns, "link", "set", "out0", "up")
+	l.veth(ns, "vpc0", labVPCLink[0][0], nsAWSHost, "a1", labVPCLink[0][1])
+	l.ip(ns, "route", "add", l.d.VpcCidr.String(), "via", strings.Split(labVPCLink[0][1], "/")[0])
+	l.ip(nsAWSHost, "route", "add", onPrem, "via", strings.Split(labVPCLink[0][0], "/")[0], "metric", "100")
+	l.charon[0] = StartCharon(l.ctx, t, ns, filepath.Join(l.tmp, ns+"-new"), l.swanctl[0])
+	l.waitFor(150*time.Second, "the VPC's route back on ipsec1 after tunnel 1's endpoint returned", func() bool {
+		return strings.Contains(l.vpcRoutes(), "dev ipsec1")
+	})
+	back := time.Since(start)
+	if err := l.ping(nsOnHost, onHostAddr, awsHost, 10, "0.1"); err != nil {
+		t.Fatalf("after failback: %v", err)
+	}
+	t.Logf("PROVEN: tunnel 1's endpoint back: the gateway renegotiated and moved the VPC's route back to ipsec1 by itself; ping goes through. Routes:\n%s", l.vpcRoutes())
+	t.Logf("MEASURED: failback: %.1f s from the new endpoint's start to the route on ipsec1 (DPD's 30 s first)", back.Seconds())
+	return back
 }

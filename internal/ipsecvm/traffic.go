@@ -38,6 +38,9 @@ type ProbeResult struct {
 	// HealthReactionMs (failover only) is how long after the kill the
 	// gateway's health check took tunnel 1's route away.
 	HealthReactionMs float64 `json:",omitempty"`
+	// FailbackMs (failover only): from tunnel 1's endpoint's return to
+	// the VPC's route on tunnel 1 again.
+	FailbackMs float64 `json:",omitempty"`
 }
 
 // StreamResult is one side of a TCP transfer.
