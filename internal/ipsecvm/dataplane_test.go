@@ -655,6 +655,10 @@ func (l *lab) failback() time.Duration {
 	l.ip(ns, "xfrm", "state", "flush")
 	l.ip(ns, "xfrm", "policy", "flush")
 	l.ip(ns, "link", "set", "out0", "up")
+	// The link's going down took the routes over it.
+	l.ip(ns, "route", "replace", "default", "via", strings.Split(labAWSNet[0], "/")[0])
+	l.ip(ns, "link", "set", "xfrm0", "up")
+	l.ip(ns, "route", "replace", onPrem, "dev", "xfrm0")
 	l.veth(ns, "vpc0", labVPCLink[0][0], nsAWSHost, "a1", labVPCLink[0][1])
 	l.ip(ns, "route", "add", l.d.VpcCidr.String(), "via", strings.Split(labVPCLink[0][1], "/")[0])
 	l.ip(nsAWSHost, "route", "add", onPrem, "via", strings.Split(labVPCLink[0][0], "/")[0], "metric", "100")
