@@ -203,8 +203,8 @@ func TestDayTwoChanges(t *testing.T) {
 			},
 		},
 		{
-			// terraform-provider-aws modifies the connection's local CIDR in
-			// place (ModifyVpnConnectionOptions): same tunnels, same keys.
+			// The connection does not change: route-based tunnels select
+			// 0.0.0.0/0 whatever the ranges (same tunnels, keys and SAs).
 			// What names the range is replaced: the static route, the VPC
 			// routes to the VGW and the on-prem router's route (its next
 			// hop, the gateway, moves into the new range). Nothing protected
@@ -215,7 +215,6 @@ func TestDayTwoChanges(t *testing.T) {
 				return setField(t, c, "hybrid-cloud:vpn", "openstack.gatewayIp", "192.168.16.10")
 			},
 			want: []string{
-				updated("aws:ec2/vpnConnection:VpnConnection", "vpn-connection", "localIpv4NetworkCidr"),
 				replaced("aws:ec2/vpnConnectionRoute:VpnConnectionRoute", "vpn-static-route", "destinationCidrBlock"),
 				replaced("aws:ec2/route:Route", "vpn-onprem-route-0", "destinationCidrBlock"),
 				replaced("aws:ec2/route:Route", "vpn-onprem-route-1", "destinationCidrBlock"),

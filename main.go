@@ -123,6 +123,8 @@ func program(ctx *pulumi.Context) error {
 	ctx.Export("libreswanConf", site.LibreswanConf)
 	ctx.Export("libreswanSecrets", pulumi.ToSecret(site.LibreswanSecrets))
 	ctx.Export("libreswanSysctl", site.Sysctl)
+	ctx.Export("libreswanTunnelScript", site.TunnelScript)
+	ctx.Export("libreswanTunnelService", site.TunnelService)
 	ctx.Export("vpnGatewayIp", site.GatewayIP)
 	ctx.Export("webNodeIps", nodeIPMap)
 	ctx.Export("webNodes", webnodes.Summary(nodes))

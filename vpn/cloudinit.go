@@ -16,6 +16,8 @@ const (
 // GatewayFiles are the gateway's rendered files.
 type GatewayFiles struct {
 	Conf, Secrets, Sysctl string
+	// TunnelScript is TunnelScriptPath, TunnelService TunnelServicePath.
+	TunnelScript, TunnelService string
 }
 
 // cloudConfig is the part of cloud-init's #cloud-config schema the gateway
@@ -66,9 +68,10 @@ const cloudInitHeader = `#cloud-config
 `
 
 // RenderCloudInit renders the Libreswan VM's user data (#cloud-config): it
-// writes the sysctl file, aws.conf and aws.secrets (0600), installs
-// libreswan with the image's package manager, applies the sysctl settings
-// and starts ipsec. The result holds the PSKs: keep it secret.
+// writes the sysctl file, aws.conf, aws.secrets (0600), the tunnel script
+// (0755) and its service, installs libreswan with the image's package
+// manager, applies the sysctl settings, starts ipsec (both tunnels) and the
+// tunnels' health check. The result holds the PSKs: keep it secret.
 //
 // write_files runs before packages are installed, and the distributions'
 // ipsec.conf and ipsec.secrets include /etc/ipsec.d/*.conf and *.secrets,
@@ -79,6 +82,8 @@ func RenderCloudInit(f GatewayFiles) (string, error) {
 			{Path: SysctlPath, Owner: "root:root", Permissions: "0644", Content: f.Sysctl},
 			{Path: ConfPath, Owner: "root:root", Permissions: "0644", Content: f.Conf},
 			{Path: SecretsPath, Owner: "root:root", Permissions: "0600", Content: f.Secrets},
+			{Path: TunnelScriptPath, Owner: "root:root", Permissions: "0755", Content: f.TunnelScript},
+			{Path: TunnelServicePath, Owner: "root:root", Permissions: "0644", Content: f.TunnelService},
 		},
 		Packages: []string{"libreswan"},
 		Runcmd: []command{
@@ -86,6 +91,9 @@ func RenderCloudInit(f GatewayFiles) (string, error) {
 			{"systemctl", "enable", "--now", "ipsec"},
 			// ipsec may have been started by the package before runcmd: reload the files.
 			{"systemctl", "restart", "ipsec"},
+			// The unit was written before systemd had read its units.
+			{"systemctl", "daemon-reload"},
+			{"systemctl", "enable", "--now", "aws-tunnels.service"},
 		},
 	}
 	var b bytes.Buffer

@@ -59,7 +59,8 @@ func TestCloudInitPassesTheSchema(t *testing.T) {
 			if err := yaml.Unmarshal([]byte(ud), &doc); err != nil {
 				t.Fatalf("user data is not YAML: %v", err)
 			}
-			want := map[string]string{SysctlPath: r.sysctl, ConfPath: r.conf, SecretsPath: r.secrets}
+			want := map[string]string{SysctlPath: r.sysctl, ConfPath: r.conf, SecretsPath: r.secrets,
+				TunnelScriptPath: r.script, TunnelServicePath: r.service}
 			for _, f := range doc.WriteFiles {
 				if f.Content != want[f.Path] {
 					t.Errorf("%s differs after YAML:\n%q\nwant\n%q", f.Path, f.Content, want[f.Path])

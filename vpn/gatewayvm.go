@@ -78,8 +78,9 @@ func (s *SiteToSite) newGatewayVM(ctx *pulumi.Context, name string, cfg Config, 
 		return fail("port", err)
 	}
 
-	userData := pulumi.All(s.LibreswanConf, s.LibreswanSecrets, s.Sysctl).ApplyT(func(v []any) (string, error) {
-		return RenderCloudInit(GatewayFiles{Conf: v[0].(string), Secrets: v[1].(string), Sysctl: v[2].(string)})
+	userData := pulumi.All(s.LibreswanConf, s.LibreswanSecrets, s.Sysctl, s.TunnelScript, s.TunnelService).ApplyT(func(v []any) (string, error) {
+		return RenderCloudInit(GatewayFiles{Conf: v[0].(string), Secrets: v[1].(string), Sysctl: v[2].(string),
+			TunnelScript: v[3].(string), TunnelService: v[4].(string)})
 	}).(pulumi.StringOutput)
 	instArgs := &compute.InstanceArgs{
 		Name:       pulumi.String(vm.gatewayVMName()),

@@ -33,7 +33,11 @@ func placeholderFiles(t *testing.T) GatewayFiles {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return GatewayFiles{Conf: conf, Secrets: secrets, Sysctl: RenderSysctl()}
+	script, err := RenderTunnelScript(DefaultProfile(), placeholderGateway())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return GatewayFiles{Conf: conf, Secrets: secrets, Sysctl: RenderSysctl(), TunnelScript: script, TunnelService: RenderTunnelService()}
 }
 
 // parsedCloudConfig is the part of #cloud-config the gateway relies on,
@@ -66,6 +70,9 @@ func TestCloudInitWritesTheFilesAndStartsLibreswan(t *testing.T) {
 		SysctlPath:  {"0644", files.Sysctl},
 		ConfPath:    {"0644", files.Conf},
 		SecretsPath: {"0600", files.Secrets},
+		// pluto runs the script as the conns' updown hook: executable.
+		TunnelScriptPath:  {"0755", files.TunnelScript},
+		TunnelServicePath: {"0644", files.TunnelService},
 	}
 	if len(cc.WriteFiles) != len(want) {
 		t.Fatalf("%d files written, want %d", len(cc.WriteFiles), len(want))
@@ -92,7 +99,7 @@ func TestCloudInitWritesTheFilesAndStartsLibreswan(t *testing.T) {
 		cmds[i] = strings.Join(c, " ")
 	}
 	joined := strings.Join(cmds, "; ")
-	for _, c := range []string{"sysctl -p " + SysctlPath, "systemctl enable --now ipsec"} {
+	for _, c := range []string{"sysctl -p " + SysctlPath, "systemctl enable --now ipsec", "systemctl enable --now aws-tunnels.service"} {
 		if !strings.Contains(joined, c) {
 			t.Errorf("runcmd %q lacks %q", joined, c)
 		}
@@ -186,7 +193,7 @@ func TestGatewayVMSwitch(t *testing.T) {
 		if !ud.IsSecret() {
 			t.Fatal("instance user data is not secret (it holds the PSKs)")
 		}
-		wantUD := mustCloudInit(t, GatewayFiles{Conf: r.conf, Secrets: r.secrets, Sysctl: r.sysctl})
+		wantUD := mustCloudInit(t, GatewayFiles{Conf: r.conf, Secrets: r.secrets, Sysctl: r.sysctl, TunnelScript: r.script, TunnelService: r.service})
 		if ud.SecretValue().Element.StringValue() != wantUD {
 			t.Error("instance user data is not the cloud-init rendered from the component's files")
 		}

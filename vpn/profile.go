@@ -30,9 +30,11 @@ type Profile struct {
 	// DPDDelaySeconds is how often Libreswan probes an idle peer (dpddelay);
 	// AWS has no such option (it probes every 10 s).
 	DPDDelaySeconds int `json:"dpdDelaySeconds,omitempty"`
-	// Tunnel1InsideCidr and Tunnel2InsideCidr are optional /30s in
-	// 169.254.0.0/16 for the tunnels' inside addresses; AWS picks when empty.
-	// A policy-based config does not use them on the Libreswan side.
+	// Tunnel1InsideCidr and Tunnel2InsideCidr are the tunnels' inside /30s
+	// in 169.254.0.0/16: AWS's end takes the first host, the gateway's
+	// tunnel interface the second (RenderConf, RenderTunnelScript). Set on
+	// the connection, so AWS never picks them; changing one replaces the
+	// VPN connection (docs/vpn.md, day two).
 	Tunnel1InsideCidr string `json:"tunnel1InsideCidr,omitempty"`
 	Tunnel2InsideCidr string `json:"tunnel2InsideCidr,omitempty"`
 }
@@ -51,7 +53,8 @@ type Phase struct {
 
 // DefaultProfile is the modern default: IKEv2, AES-256 (GCM preferred, CBC
 // accepted), SHA2-256, DH groups 14, 19 and 20 in both phases (PFS), phase 1
-// 28800 s, phase 2 3600 s, DPD after 30 s of silence, then restart.
+// 28800 s, phase 2 3600 s, DPD after 30 s of silence, then restart; inside
+// CIDRs 169.254.21.0/30 and 169.254.22.0/30.
 func DefaultProfile() Profile {
 	phase := func(lifetime int) Phase {
 		return Phase{
@@ -68,6 +71,8 @@ func DefaultProfile() Profile {
 		DPDTimeoutSeconds: 30,
 		DPDTimeoutAction:  "restart",
 		DPDDelaySeconds:   10,
+		Tunnel1InsideCidr: "169.254.21.0/30",
+		Tunnel2InsideCidr: "169.254.22.0/30",
 	}
 }
 
@@ -136,6 +141,16 @@ var (
 	}
 	linkLocal = netip.MustParsePrefix("169.254.0.0/16")
 )
+
+// insideAddresses are a tunnel's inside addresses in its /30 (which must be
+// valid): AWS's end is the first host, the customer gateway's the second
+// (AWS's "Tunnel inside IPv4 CIDR" in the Site-to-Site VPN user guide and
+// the tunnelN_vgw_inside_address/tunnelN_cgw_inside_address outputs).
+func insideAddresses(cidr string) (aws, gateway netip.Addr) {
+	p := netip.MustParsePrefix(cidr).Masked()
+	aws = p.Addr().Next()
+	return aws, aws.Next()
+}
 
 // Validate reports every problem of the profile, naming the config keys
 // under hybrid-cloud:vpn.crypto.
@@ -213,6 +228,7 @@ func (p Profile) check(v *validate.Problems) {
 		{k + "tunnel2InsideCidr", p.Tunnel2InsideCidr},
 	} {
 		if f.value == "" {
+			v.Addf(f.key, "is required: the route-based gateway addresses its tunnel interface from it (a /30 in 169.254.0.0/16, e.g. 169.254.21.0/30)")
 			continue
 		}
 		c, ok := v.CIDR(f.key, f.value)
@@ -315,6 +331,10 @@ type AWSTunnelOptions struct {
 	Phase2LifetimeSeconds      int
 	DpdTimeoutSeconds          int
 	DpdTimeoutAction           string
+	// RekeyMarginTimeSeconds and RekeyFuzzPercentage place AWS's rekeys
+	// (awsRekeyMargin).
+	RekeyMarginTimeSeconds int
+	RekeyFuzzPercentage    int
 	// InsideCidr is per tunnel: index 0 is tunnel 1.
 	InsideCidr [2]string
 }
@@ -333,9 +353,31 @@ func (p Profile) AWSTunnelOptions() AWSTunnelOptions {
 		Phase2LifetimeSeconds:      p.Phase2.LifetimeSeconds,
 		DpdTimeoutSeconds:          p.DPDTimeoutSeconds,
 		DpdTimeoutAction:           p.DPDTimeoutAction,
+		RekeyMarginTimeSeconds:     p.awsRekeyMargin(),
+		RekeyFuzzPercentage:        awsRekeyFuzz,
 		InsideCidr:                 [2]string{p.Tunnel1InsideCidr, p.Tunnel2InsideCidr},
 	}
 }
+
+// Who starts a Child SA rekey. In the data-plane test (internal/ipsecvm) a
+// rekey the gateway (Libreswan) starts lost nothing under traffic, while one
+// the strongSwan stand-in for AWS started lost 6-8 datagrams 10 ms apart
+// (XfrmAcquireError on that side). So the gateway rekeys first: it rekeys
+// at lifetime - lifetime/4 exactly (rekeyfuzz=0%), and AWS, told a margin
+// of 60 s (its minimum) and no fuzz, only at lifetime - 60 s, should the
+// gateway not have (AWS tunnel options, "Rekey margin time": 60 s to half
+// the phase 2 lifetime; "Rekey fuzz": the share of the margin the rekey
+// time is drawn from).
+const (
+	awsRekeyMargin = 60
+	awsRekeyFuzz   = 0
+)
+
+func (p Profile) awsRekeyMargin() int { return awsRekeyMargin }
+
+// libreswanRekeyMargin is the gateway's rekeymargin: a quarter of the
+// phase 2 lifetime (225-900 s), well before AWS's 60 s.
+func (p Profile) libreswanRekeyMargin() int { return p.Phase2.LifetimeSeconds / 4 }
 
 // libreswanDPDAction maps AWS's DPD action to Libreswan's dpdaction.
 func libreswanDPDAction(aws string) string {

@@ -93,14 +93,34 @@ func (g Gateway) check(needPSK bool) error {
 	return errors.Join(errs...)
 }
 
+// TunnelScriptPath is the gateway's tunnel script (RenderTunnelScript): the
+// conns' updown hook and the health check that moves the VPC's route.
+const TunnelScriptPath = "/etc/ipsec.d/aws-tunnels"
+
+// routeMetric is the metric of the VPC route over tunnel i (0 is tunnel 1):
+// the lowest wins, so tunnel 1 carries the traffic while it answers.
+func routeMetric(i int) int { return 100 * (i + 1) }
+
+// unreachableMetric is the metric of the VPC route that catches the VPC's
+// traffic when neither tunnel answers: dropped, never sent in clear text
+// along the default route.
+const unreachableMetric = 4096
+
+// interfaceName is the XFRM interface Libreswan creates for tunnel i
+// (ipsec-interface=N makes ipsecN with XFRM if_id N).
+func interfaceName(i int) string { return fmt.Sprintf("ipsec%d", i+1) }
+
 // RenderConf renders /etc/ipsec.d/aws.conf: both tunnels, from the profile.
 //
-// The config is policy-based, active/standby: two policy-based tunnels with
-// identical subnets cannot both carry traffic (the second SA's kernel
-// policy would replace the first's). Tunnel 1's conn starts (auto=start);
-// tunnel 2's is loaded but idle (auto=add), and AWS is told not to start
-// either tunnel, so the standby stays down until an operator swaps them. The
-// file says so.
+// The config is route-based and both tunnels are up (auto=start): each conn
+// has its own XFRM interface (ipsec-interface=1 and 2) with traffic
+// selectors 0.0.0.0/0 on both sides (overlapip=yes lets the two conns hold
+// the same selectors; the interface's if_id keeps their SAs apart), so what
+// goes into a tunnel is decided by routes, not by policies. The updown hook
+// (TunnelScriptPath) addresses each interface from the profile's inside
+// CIDRs and drops a tunnel's route when its SA goes; the health check in
+// the same script keeps the VPC's route on tunnel 1 while tunnel 1's far
+// inside address answers, else on tunnel 2, with no operator step.
 func RenderConf(p Profile, g Gateway) (string, error) {
 	if err := errors.Join(p.Validate(), g.check(false)); err != nil {
 		return "", fmt.Errorf("libreswan conf: %w", err)
@@ -109,6 +129,7 @@ func RenderConf(p Profile, g Gateway) (string, error) {
 	if left == "" {
 		left = "%defaultroute"
 	}
+	inside := [2]string{p.Tunnel1InsideCidr, p.Tunnel2InsideCidr}
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	w("# /etc/ipsec.d/aws.conf for the AWS site-to-site VPN (Libreswan 4.10).")
@@ -116,11 +137,16 @@ func RenderConf(p Profile, g Gateway) (string, error) {
 	w("# crypto profile, which also sets AWS's tunnel options: edit the profile")
 	w("# (hybrid-cloud:vpn.crypto), not this file.")
 	w("#")
-	w("# Policy-based, active/standby. Both tunnels carry %s <-> %s,", g.LocalSubnet, g.RemoteSubnet)
-	w("# and two policy-based tunnels with identical subnets cannot both carry traffic, so")
-	active, standby := g.Tunnels[0].ConnName, g.Tunnels[1].ConnName
-	w("# %s is active (auto=start) and %s is the standby (auto=add).", active, standby)
-	w("# To fail over: ipsec auto --down %s && ipsec auto --up %s", active, standby)
+	w("# Route-based, both tunnels up. Each conn has its own XFRM interface and")
+	w("# selectors 0.0.0.0/0 <-> 0.0.0.0/0; routes decide what enters a tunnel:")
+	for i, t := range g.Tunnels {
+		aws, own := insideAddresses(inside[i])
+		w("#   %s: %s, inside %s (AWS %s), %s metric %d", t.ConnName, interfaceName(i), own, aws, g.RemoteSubnet, routeMetric(i))
+	}
+	w("#   neither answering: %s unreachable (metric %d), never the default route.", g.RemoteSubnet, unreachableMetric)
+	w("# %s health (run by a service) moves the route to tunnel 2 while", TunnelScriptPath)
+	w("# tunnel 1's far inside address does not answer, and back when it does.")
+	w("# Check: ipsec trafficstatus; ip -s link show %s; %s status", interfaceName(0), TunnelScriptPath)
 	w("#")
 	w("# Profile: %s.", p.IKEVersion)
 	w("#   phase 1: %s / %s / DH %s / %d s", list(p.Phase1.Encryption), list(p.Phase1.Integrity), ints(p.Phase1.DHGroups), p.Phase1.LifetimeSeconds)
@@ -131,20 +157,22 @@ func RenderConf(p Profile, g Gateway) (string, error) {
 		w("#   DPD: probe every %d s, peer dead after %d s, then %s", p.DPDDelaySeconds, p.DPDTimeoutSeconds, p.DPDTimeoutAction)
 	}
 	for i, t := range g.Tunnels {
-		auto := "start"
-		if i == 1 {
-			auto = "add"
-		}
 		w("")
 		w("conn %s", t.ConnName)
 		w("\tauthby=secret")
-		w("\tauto=%s", auto)
+		w("\tauto=start")
 		w("\tleft=%s", left)
 		w("\tleftid=%s", g.LeftID)
-		w("\tleftsubnet=%s", g.LocalSubnet)
+		w("\tleftsubnet=0.0.0.0/0")
 		w("\tright=%s", t.OutsideIP)
-		w("\trightsubnet=%s", g.RemoteSubnet)
+		w("\trightsubnet=0.0.0.0/0")
 		w("\ttype=tunnel")
+		w("\tipsec-interface=%d", i+1)
+		// Without it pluto refuses the second conn's Child SA ("cannot
+		// install eroute -- it is in use for ..."), XFRM interfaces or not
+		// (internal/ipsecvm, with the line removed).
+		w("\toverlapip=yes")
+		w("\tleftupdown=\"%s updown\"", TunnelScriptPath)
 		if p.IKEVersion == "ikev2" {
 			w("\tikev2=insist")
 		} else {
@@ -155,6 +183,9 @@ func RenderConf(p Profile, g Gateway) (string, error) {
 		w("\tpfs=yes")
 		w("\tikelifetime=%s", seconds(p.Phase1.LifetimeSeconds))
 		w("\tsalifetime=%s", seconds(p.Phase2.LifetimeSeconds))
+		// The gateway starts every rekey; AWS only as a fallback.
+		w("\trekeymargin=%s", seconds(p.libreswanRekeyMargin()))
+		w("\trekeyfuzz=0%%")
 		w("\tkeyingtries=%%forever")
 		if p.DPDTimeoutAction != "none" {
 			w("\tdpddelay=%s", seconds(p.DPDDelaySeconds))
@@ -197,7 +228,10 @@ const SysctlPath = "/etc/sysctl.d/60-libreswan-gateway.conf"
 func RenderSysctl() string {
 	return `# ` + SysctlPath + `
 # The Libreswan gateway forwards between the on-prem network and the VPC.
-# Rendered by the hybrid-cloud Pulumi program.
+# Rendered by the hybrid-cloud Pulumi program. The VPC's replies may come
+# back over either tunnel's interface, whichever carries the request:
+# rp_filter is off everywhere, "default" included, which the tunnels' XFRM
+# interfaces (made later, by Libreswan) inherit.
 # Apply with: sysctl -p ` + SysctlPath + `
 net.ipv4.ip_forward = 1
 net.ipv4.conf.*.accept_redirects = 0

@@ -91,13 +91,16 @@ func TestRenderConfContent(t *testing.T) {
 		t.Fatalf("want 2 conns, got %d:\n%s", len(tunnels), conf)
 	}
 	for i, want := range []map[string]string{
-		{"auto": "start", "right": "192.0.2.10"},
-		{"auto": "add", "right": "198.51.100.20"},
+		{"right": "192.0.2.10", "ipsec-interface": "1"},
+		{"right": "198.51.100.20", "ipsec-interface": "2"},
 	} {
 		lines := tunnels[i]
 		for k, v := range map[string]string{
-			"auto": want["auto"], "right": want["right"], "leftid": "123.142.252.25",
-			"leftsubnet": "192.168.0.0/20", "rightsubnet": "10.26.0.0/16", "ikev2": "insist",
+			// Both tunnels up, each on its own XFRM interface.
+			"auto": "start", "right": want["right"], "leftid": "123.142.252.25",
+			"ipsec-interface": want["ipsec-interface"], "overlapip": "yes",
+			"leftupdown": `"` + TunnelScriptPath + ` updown"`,
+			"leftsubnet": "0.0.0.0/0", "rightsubnet": "0.0.0.0/0", "ikev2": "insist",
 			"ike": p.LibreswanIKE(), "esp": p.LibreswanESP(), "ikelifetime": "28800s", "salifetime": "3600s",
 			"retransmit-timeout": "30s", "dpdaction": "restart",
 		} {
@@ -109,8 +112,10 @@ func TestRenderConfContent(t *testing.T) {
 			t.Errorf("tunnel %d: deprecated or ignored setting in:\n%s", i+1, lines)
 		}
 	}
-	if !strings.Contains(conf, "active/standby") {
-		t.Error("the conf must say it is active/standby")
+	for _, s := range []string{"Route-based, both tunnels up", "169.254.21.2 (AWS 169.254.21.1), 10.26.0.0/16 metric 100", "169.254.22.2 (AWS 169.254.22.1), 10.26.0.0/16 metric 200"} {
+		if !strings.Contains(conf, s) {
+			t.Errorf("the conf's header lacks %q", s)
+		}
 	}
 }
 
@@ -254,8 +259,15 @@ func TestConnNamesReachLibreswan(t *testing.T) {
 			if got := listConns(t, ipsec, conf); got != names[0]+" "+names[1] {
 				t.Errorf("Libreswan reads conns %q, want %q", got, names[0]+" "+names[1])
 			}
-			if !strings.Contains(conf, "ipsec auto --down "+names[0]+" && ipsec auto --up "+names[1]) {
-				t.Errorf("the failover hint does not use the configured names:\n%s", conf)
+			// The updown hook matches pluto's PLUTO_CONNECTION, the conn's name.
+			script, err := RenderTunnelScript(DefaultProfile(), g)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, name := range names {
+				if !strings.Contains(script, fmt.Sprintf("\t%d) conn=%s dev=ipsec%d ", i+1, name, i+1)) {
+					t.Errorf("the tunnel script does not know tunnel %d as %s:\n%s", i+1, name, script)
+				}
 			}
 		})
 	}
@@ -351,5 +363,50 @@ func TestSysctlAppliesInNamespace(t *testing.T) {
 		if err != nil || strings.TrimSpace(string(out)) != want {
 			t.Errorf("%s = %q (%v), want %s", key, out, err, want)
 		}
+	}
+}
+
+// TestTunnelScriptGoldenAndShellcheck pins the tunnel script and its unit,
+// and runs shellcheck on the script as the POSIX sh it declares.
+func TestTunnelScriptGoldenAndShellcheck(t *testing.T) {
+	t.Parallel()
+	script, err := RenderTunnelScript(DefaultProfile(), placeholderGateway())
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Assert(t, "aws-tunnels.sh", script)
+	golden.Assert(t, "aws-tunnels.service", RenderTunnelService())
+	for _, want := range []string{
+		"vpc_cidr=10.26.0.0/16\n",
+		"\t1) conn=Tunnel1 dev=ipsec1 own=169.254.21.2/30 aws=169.254.21.1 metric=100 ;;\n",
+		"\t2) conn=Tunnel2 dev=ipsec2 own=169.254.22.2/30 aws=169.254.22.1 metric=200 ;;\n",
+		"unreachable_metric=4096\n",
+	} {
+		if !strings.Contains(script, want) {
+			t.Errorf("tunnel script lacks %q", want)
+		}
+	}
+	shellcheck := tooltest.Require(t, "shellcheck", "shellcheck")
+	path := filepath.Join(t.TempDir(), "aws-tunnels")
+	if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(shellcheck, "--shell=sh", path).CombinedOutput(); err != nil {
+		t.Errorf("shellcheck: %v\n%s", err, out)
+	}
+}
+
+// TestRouteBasedNeedsInsideCidrs: without a tunnel's inside CIDR the gateway
+// could not address its interface, so the render refuses, naming the key.
+func TestRouteBasedNeedsInsideCidrs(t *testing.T) {
+	t.Parallel()
+	p := DefaultProfile()
+	p.Tunnel2InsideCidr = ""
+	_, err := RenderConf(p, placeholderGateway())
+	if err == nil || !strings.Contains(err.Error(), "hybrid-cloud:vpn.crypto.tunnel2InsideCidr: is required") {
+		t.Errorf("RenderConf without tunnel 2's inside CIDR: %v", err)
+	}
+	if _, err := RenderTunnelScript(p, placeholderGateway()); err == nil {
+		t.Error("RenderTunnelScript without tunnel 2's inside CIDR: no error")
 	}
 }

@@ -56,10 +56,14 @@ type SiteToSite struct {
 	// gateway's address.
 	GatewayIP pulumi.StringOutput
 	// LibreswanConf is /etc/ipsec.d/aws.conf; LibreswanSecrets (secret) is
-	// /etc/ipsec.d/aws.secrets; Sysctl is the gateway's sysctl drop-in.
+	// /etc/ipsec.d/aws.secrets; Sysctl is the gateway's sysctl drop-in;
+	// TunnelScript is /etc/ipsec.d/aws-tunnels (the conns' updown hook and
+	// the health check) and TunnelService its systemd unit.
 	LibreswanConf    pulumi.StringOutput
 	LibreswanSecrets pulumi.StringOutput
 	Sysctl           pulumi.StringOutput
+	TunnelScript     pulumi.StringOutput
+	TunnelService    pulumi.StringOutput
 	// TunnelLogGroupName is the CloudWatch Logs group of both tunnels' logs
 	// ("" without TunnelLogs).
 	TunnelLogGroupName pulumi.StringOutput
@@ -132,13 +136,19 @@ func NewSiteToSite(ctx *pulumi.Context, name string, args *SiteToSiteArgs, opts 
 	}
 	afterAttachment := append(slices.Clone(aws), pulumi.DependsOn([]pulumi.Resource{attachment}))
 
+	// Route-based: the traffic selectors are 0.0.0.0/0 on both sides (what
+	// AWS negotiates when they are unset), so that each tunnel also carries
+	// its inside addresses, which the gateway's health check pings; routes
+	// (the static route below, the gateway's routes) decide what enters a
+	// tunnel. Both are set, not left to AWS's default: the handshake test
+	// reads them.
 	connArgs := &ec2.VpnConnectionArgs{
 		CustomerGatewayId:     cgw.ID(),
 		VpnGatewayId:          vgw.ID(),
 		Type:                  pulumi.String("ipsec.1"),
 		StaticRoutesOnly:      pulumi.Bool(true),
-		LocalIpv4NetworkCidr:  pulumi.String(cfg.OnPremCidr),
-		RemoteIpv4NetworkCidr: pulumi.String(args.VpcCidr),
+		LocalIpv4NetworkCidr:  pulumi.String(anyIPv4),
+		RemoteIpv4NetworkCidr: pulumi.String(anyIPv4),
 		Tags:                  nameTag(cfg.ConnectionName),
 	}
 	setTunnelOptions(connArgs, s.Profile.AWSTunnelOptions())
@@ -174,7 +184,9 @@ func NewSiteToSite(ctx *pulumi.Context, name string, args *SiteToSiteArgs, opts 
 	s.ConnectionID = conn.ID().ToStringOutput()
 	s.Tunnel1Address = conn.Tunnel1Address
 	s.Tunnel2Address = conn.Tunnel2Address
-	s.render(cfg, args.VpcCidr, conn)
+	if err := s.render(cfg, args.VpcCidr, conn); err != nil {
+		return nil, fmt.Errorf("vpn %s: %w", name, err)
+	}
 
 	if cfg.GatewayVM.Enabled {
 		if s.GatewayIP, err = s.newGatewayVM(ctx, name, cfg, args.VpcCidr, conn, args.OpenStackProvider); err != nil {
@@ -200,6 +212,8 @@ func NewSiteToSite(ctx *pulumi.Context, name string, args *SiteToSiteArgs, opts 
 		"libreswanConf":    s.LibreswanConf,
 		"libreswanSecrets": s.LibreswanSecrets,
 		"sysctl":           s.Sysctl,
+		"tunnelScript":     s.TunnelScript,
+		"tunnelService":    s.TunnelService,
 		"tunnelLogGroup":   s.TunnelLogGroupName,
 	}); err != nil {
 		return nil, fmt.Errorf("vpn %s: outputs: %w", name, err)
@@ -261,8 +275,12 @@ func setTunnelOptions(a *ec2.VpnConnectionArgs, o AWSTunnelOptions) {
 		}
 		return pulumi.String(c)
 	}
-	// "add": the customer gateway starts the tunnels, so AWS never brings
-	// up the standby tunnel on its own (see RenderConf).
+	// "add": only the gateway starts the tunnels. It keeps both up by
+	// itself (auto=start, keyingtries=%forever, dpdaction=restart: a
+	// replaced AWS endpoint is tried again at once). With "start" both ends
+	// initiate at once and make two IKE SAs and two Child SAs per tunnel,
+	// whose rekeys then race: seen in the data-plane test
+	// (internal/ipsecvm), where a rekey then lost traffic.
 	const startup = "add"
 
 	a.Tunnel1IkeVersions = strs(o.IkeVersions)
@@ -276,6 +294,8 @@ func setTunnelOptions(a *ec2.VpnConnectionArgs, o AWSTunnelOptions) {
 	a.Tunnel1Phase2LifetimeSeconds = pulumi.Int(o.Phase2LifetimeSeconds)
 	a.Tunnel1DpdTimeoutSeconds = pulumi.Int(o.DpdTimeoutSeconds)
 	a.Tunnel1DpdTimeoutAction = pulumi.String(o.DpdTimeoutAction)
+	a.Tunnel1RekeyMarginTimeSeconds = pulumi.Int(o.RekeyMarginTimeSeconds)
+	a.Tunnel1RekeyFuzzPercentage = pulumi.Int(o.RekeyFuzzPercentage)
 	a.Tunnel1InsideCidr = inside(o.InsideCidr[0])
 	a.Tunnel1StartupAction = pulumi.String(startup)
 
@@ -290,13 +310,15 @@ func setTunnelOptions(a *ec2.VpnConnectionArgs, o AWSTunnelOptions) {
 	a.Tunnel2Phase2LifetimeSeconds = pulumi.Int(o.Phase2LifetimeSeconds)
 	a.Tunnel2DpdTimeoutSeconds = pulumi.Int(o.DpdTimeoutSeconds)
 	a.Tunnel2DpdTimeoutAction = pulumi.String(o.DpdTimeoutAction)
+	a.Tunnel2RekeyMarginTimeSeconds = pulumi.Int(o.RekeyMarginTimeSeconds)
+	a.Tunnel2RekeyFuzzPercentage = pulumi.Int(o.RekeyFuzzPercentage)
 	a.Tunnel2InsideCidr = inside(o.InsideCidr[1])
 	a.Tunnel2StartupAction = pulumi.String(startup)
 }
 
 // render fills the Libreswan outputs from the connection's outputs. The
 // keys are read back from the connection, so AWS-generated keys work too.
-func (s *SiteToSite) render(cfg Config, vpcCidr string, conn *ec2.VpnConnection) {
+func (s *SiteToSite) render(cfg Config, vpcCidr string, conn *ec2.VpnConnection) error {
 	profile := s.Profile
 	gateway := func(t1, t2, k1, k2 string) Gateway {
 		return Gateway{
@@ -318,7 +340,22 @@ func (s *SiteToSite) render(cfg Config, vpcCidr string, conn *ec2.VpnConnection)
 		}).(pulumi.StringOutput)
 	s.LibreswanSecrets = pulumi.ToSecret(secrets).(pulumi.StringOutput)
 	s.Sysctl = pulumi.String(RenderSysctl()).ToStringOutput()
+	// The script holds no address that comes from AWS: no apply needed.
+	script, err := RenderTunnelScript(profile, gateway(placeholderOutside[0], placeholderOutside[1], "", ""))
+	if err != nil {
+		return err
+	}
+	s.TunnelScript = pulumi.String(script).ToStringOutput()
+	s.TunnelService = pulumi.String(RenderTunnelService()).ToStringOutput()
+	return nil
 }
+
+// anyIPv4 is the traffic selector of a route-based tunnel.
+const anyIPv4 = "0.0.0.0/0"
+
+// placeholderOutside stand in for the tunnels' outside IPs where a renderer
+// checks them but does not print them (RenderTunnelScript).
+var placeholderOutside = [2]string{"192.0.2.1", "192.0.2.2"}
 
 func nameTag(name string) pulumi.StringMap {
 	return pulumi.StringMap{"Name": pulumi.String(name)}

@@ -45,6 +45,7 @@ func noteConfig() Config {
 type result struct {
 	*mockengine.Engine
 	conf, secrets, sysctl  string
+	script, service        string
 	t1, t2, gatewayIP      string
 	secretsSecret, confSec bool
 }
@@ -87,6 +88,8 @@ func runWith(t *testing.T, cfg Config, logs *TunnelLogs) (*result, error) {
 		ctx.Export("conf", site.LibreswanConf)
 		ctx.Export("secrets", site.LibreswanSecrets)
 		ctx.Export("sysctl", site.Sysctl)
+		ctx.Export("script", site.TunnelScript)
+		ctx.Export("service", site.TunnelService)
 		ctx.Export("t1", site.Tunnel1Address)
 		ctx.Export("t2", site.Tunnel2Address)
 		ctx.Export("gatewayIP", site.GatewayIP)
@@ -97,7 +100,7 @@ func runWith(t *testing.T, cfg Config, logs *TunnelLogs) (*result, error) {
 		return res, err
 	}
 	out := res.Outputs()
-	for dst, name := range map[*string]string{&res.conf: "conf", &res.secrets: "secrets", &res.sysctl: "sysctl", &res.t1: "t1", &res.t2: "t2", &res.gatewayIP: "gatewayIP"} {
+	for dst, name := range map[*string]string{&res.conf: "conf", &res.secrets: "secrets", &res.sysctl: "sysctl", &res.script: "script", &res.service: "service", &res.t1: "t1", &res.t2: "t2", &res.gatewayIP: "gatewayIP"} {
 		*dst, _ = out[name].Value.(string)
 	}
 	res.secretsSecret, res.confSec = out["secrets"].Secret, out["conf"].Secret
@@ -145,8 +148,9 @@ func TestSiteToSiteDeclaresTheNotesVPN(t *testing.T) {
 		{att, "vpn-vgw-attachment", map[string]string{"vpcId": "vpc-0a1b2c3d4e5f67890", "vpnGatewayId": vgw.ID}},
 		{conn, "vpn-connection", map[string]string{
 			"customerGatewayId": cgw.ID, "vpnGatewayId": vgw.ID, "type": "ipsec.1",
-			"localIpv4NetworkCidr": "192.168.0.0/20", "remoteIpv4NetworkCidr": vpcCidr,
+			"localIpv4NetworkCidr": "0.0.0.0/0", "remoteIpv4NetworkCidr": "0.0.0.0/0",
 			"tunnel1StartupAction": "add", "tunnel2StartupAction": "add",
+			"tunnel1InsideCidr": "169.254.21.0/30", "tunnel2InsideCidr": "169.254.22.0/30",
 		}},
 		{croute, "vpn-static-route", map[string]string{"vpnConnectionId": conn.ID, "destinationCidrBlock": "192.168.0.0/20"}},
 		{rtr, "vpn-router-route", map[string]string{

@@ -1,16 +1,22 @@
 // Command gateway-files writes the on-prem Libreswan gateway's files from the
-// stack's outputs:
+// stack's outputs, and with -apply makes the running gateway use them:
 //
-//	pulumi stack output --json --show-secrets | gateway-files -out /etc/ipsec.d
+//	pulumi stack output --json --show-secrets | gateway-files -out /etc/ipsec.d -apply
 //
-// It writes aws.conf (0644) and aws.secrets (0600) into the -out directory
-// and the sysctl drop-in 60-libreswan-gateway.conf (0644) into -sysctl-out
-// (default /etc/sysctl.d). The sysctl file must not go into -out: the
+// It writes aws.conf (0644), aws.secrets (0600) and the tunnel script
+// aws-tunnels (0755; aws.conf calls /etc/ipsec.d/aws-tunnels as its updown
+// hook, so -out must be /etc/ipsec.d on a gateway) into -out, the sysctl
+// drop-in 60-libreswan-gateway.conf (0644) into -sysctl-out (default
+// /etc/sysctl.d) and aws-tunnels.service (0644) into -unit-out (default
+// /etc/systemd/system). The sysctl file must not go into -out: the
 // distributions' ipsec.conf includes /etc/ipsec.d/*.conf, and Libreswan
-// cannot parse sysctl lines, so no tunnel would load. Each file is written
-// to a temporary file that already has its final mode and then renamed over
-// the old one, so the secrets are never readable by others, not even for a
-// moment. Then run `sysctl --system` and `ipsec restart`.
+// cannot parse sysctl lines, so no tunnel would load. A file whose content
+// is unchanged is left alone; a changed one is written to a temporary file
+// that already has its final mode and then renamed over the old one, so the
+// secrets are never readable by others, not even for a moment.
+//
+// -apply (apply.go) then applies what changed without dropping a tunnel
+// that is up.
 package main
 
 import (
@@ -29,27 +35,50 @@ const (
 	outputConf    = "libreswanConf"
 	outputSecrets = "libreswanSecrets"
 	outputSysctl  = "libreswanSysctl"
+	outputScript  = "libreswanTunnelScript"
+	outputService = "libreswanTunnelService"
 )
 
 // DefaultSysctlDir is where -sysctl-out points unless told otherwise:
 // systemd-sysctl and `sysctl --system` read it at boot.
 const DefaultSysctlDir = "/etc/sysctl.d"
 
+// DefaultUnitDir is where -unit-out points unless told otherwise.
+const DefaultUnitDir = "/etc/systemd/system"
+
 // sysctlName is the sysctl drop-in's file name (vpn.SysctlPath's base).
 const sysctlName = "60-libreswan-gateway.conf"
 
+// The other files' names (the bases of vpn.ConfPath, vpn.SecretsPath,
+// vpn.TunnelScriptPath and vpn.TunnelServicePath).
+const (
+	confName    = "aws.conf"
+	secretsName = "aws.secrets"
+	scriptName  = "aws-tunnels"
+	serviceName = "aws-tunnels.service"
+)
+
+// Where a file goes: -out, -sysctl-out or -unit-out.
+const (
+	toOut = iota
+	toSysctl
+	toUnit
+)
+
 // file is one file to write: its name, the output it comes from, its mode
-// and whether it goes to -sysctl-out rather than -out.
+// and the directory flag it goes to.
 type file struct {
 	name, output string
 	mode         os.FileMode
-	sysctl       bool
+	dir          int
 }
 
 var files = []file{
-	{"aws.conf", outputConf, 0o644, false},
-	{"aws.secrets", outputSecrets, 0o600, false},
-	{sysctlName, outputSysctl, 0o644, true},
+	{confName, outputConf, 0o644, toOut},
+	{secretsName, outputSecrets, 0o600, toOut},
+	{scriptName, outputScript, 0o755, toOut},
+	{sysctlName, outputSysctl, 0o644, toSysctl},
+	{serviceName, outputService, 0o644, toUnit},
 }
 
 func main() {
@@ -65,12 +94,14 @@ func run(args []string, stdin io.Reader, stderr io.Writer) error {
 	in := fs.String("in", "-", "`file` with `pulumi stack output --json --show-secrets`; - for stdin")
 	out := fs.String("out", "", "`directory` to write aws.conf and aws.secrets into, e.g. /etc/ipsec.d (required)")
 	sysctlOut := fs.String("sysctl-out", DefaultSysctlDir, "`directory` to write "+sysctlName+" into; not -out, whose *.conf Libreswan includes")
+	unitOut := fs.String("unit-out", DefaultUnitDir, "`directory` to write "+serviceName+" into")
+	apply := fs.Bool("apply", false, "then apply what changed on this gateway (sysctl, the health check, ipsec), replacing only changed conns, one at a time")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *out == "" || *sysctlOut == "" || fs.NArg() > 0 {
+	if *out == "" || *sysctlOut == "" || *unitOut == "" || fs.NArg() > 0 {
 		fs.Usage()
-		return errors.New("-out is required, -sysctl-out must not be empty, and no arguments are taken")
+		return errors.New("-out is required, -sysctl-out and -unit-out must not be empty, and no arguments are taken")
 	}
 	if sameDir(*out, *sysctlOut) {
 		return fmt.Errorf("-sysctl-out %s is the -out directory: Libreswan includes every *.conf there and cannot parse sysctl lines; use %s", *sysctlOut, DefaultSysctlDir)
@@ -88,21 +119,32 @@ func run(args []string, stdin io.Reader, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	for _, dir := range []string{*out, *sysctlOut} {
+	dirs := map[int]string{toOut: *out, toSysctl: *sysctlOut, toUnit: *unitOut}
+	for _, dir := range dirs {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
 		}
 	}
+	ch := changes{old: map[string]string{}}
 	for _, f := range files {
-		dir := *out
-		if f.sysctl {
-			dir = *sysctlOut
+		path := filepath.Join(dirs[f.dir], f.name)
+		old, err := os.ReadFile(path)
+		if err == nil && string(old) == outputs[f.output] {
+			if err := os.Chmod(path, f.mode); err != nil {
+				return err
+			}
+			continue
 		}
-		if err := writeFile(filepath.Join(dir, f.name), outputs[f.output], f.mode); err != nil {
+		ch.old[f.name] = string(old)
+		if err := writeFile(path, outputs[f.output], f.mode); err != nil {
 			return fmt.Errorf("%s: %w", f.name, err)
 		}
+		fmt.Fprintf(stderr, "gateway-files: wrote %s\n", path)
 	}
-	return nil
+	if !*apply {
+		return nil
+	}
+	return applyChanges(execRunner{stderr}, ch, outputs[outputConf], filepath.Join(*sysctlOut, sysctlName))
 }
 
 // sameDir reports whether a and b name one directory, also through a

@@ -21,6 +21,8 @@ func stackOutputs(t *testing.T, override map[string]any) string {
 		outputConf:        "conn Tunnel1\n\tauto=start\n",
 		outputSecrets:     "123.142.252.25 192.0.2.10 : PSK \"placeholder.key\"\n",
 		outputSysctl:      "net.ipv4.ip_forward = 1\n",
+		outputScript:      "#!/bin/sh\necho placeholder\n",
+		outputService:     "[Service]\nExecStart=/etc/ipsec.d/aws-tunnels health\n",
 	}
 	for k, v := range override {
 		if v == nil {
@@ -40,9 +42,9 @@ func TestWritesTheFilesWithSafeModes(t *testing.T) {
 	t.Parallel()
 	for _, viaFile := range []bool{false, true} {
 		root := t.TempDir()
-		dir, sysctlDir := filepath.Join(root, "ipsec.d"), filepath.Join(root, "sysctl.d")
+		dir, sysctlDir, unitDir := filepath.Join(root, "ipsec.d"), filepath.Join(root, "sysctl.d"), filepath.Join(root, "system")
 		input := stackOutputs(t, nil)
-		args := []string{"-out", dir, "-sysctl-out", sysctlDir}
+		args := []string{"-out", dir, "-sysctl-out", sysctlDir, "-unit-out", unitDir}
 		stdin := strings.NewReader(input)
 		if viaFile {
 			path := filepath.Join(t.TempDir(), "outputs.json")
@@ -70,6 +72,9 @@ func TestWritesTheFilesWithSafeModes(t *testing.T) {
 			filepath.Join(dir, "aws.conf"):                        {"conn Tunnel1\n\tauto=start\n", 0o644},
 			filepath.Join(dir, "aws.secrets"):                     {"123.142.252.25 192.0.2.10 : PSK \"placeholder.key\"\n", 0o600},
 			filepath.Join(sysctlDir, "60-libreswan-gateway.conf"): {"net.ipv4.ip_forward = 1\n", 0o644},
+			// pluto runs it as the conns' updown hook.
+			filepath.Join(dir, "aws-tunnels"):             {"#!/bin/sh\necho placeholder\n", 0o755},
+			filepath.Join(unitDir, "aws-tunnels.service"): {"[Service]\nExecStart=/etc/ipsec.d/aws-tunnels health\n", 0o644},
 		} {
 			name := path
 			got, err := os.ReadFile(path)
@@ -87,7 +92,7 @@ func TestWritesTheFilesWithSafeModes(t *testing.T) {
 				t.Errorf("%s mode %v, want %v", name, info.Mode().Perm(), want.mode)
 			}
 		}
-		for d, want := range map[string]int{dir: 2, sysctlDir: 1} {
+		for d, want := range map[string]int{dir: 3, sysctlDir: 1, unitDir: 1} {
 			if entries, _ := os.ReadDir(d); len(entries) != want {
 				t.Errorf("%d entries in %s, want %d (no temporary files left)", len(entries), d, want)
 			}
@@ -108,7 +113,7 @@ func TestRefusesIncompleteOutputs(t *testing.T) {
 		{"not text", stackOutputs(t, map[string]any{outputSysctl: 3}), nil, "libreswanSysctl is missing or not text"},
 		{"not json", "pulumi: no stack selected", nil, "reading stack outputs"},
 		{"no -out", stackOutputs(t, nil), []string{}, "-out is required"},
-		{"empty -sysctl-out", stackOutputs(t, nil), []string{"-sysctl-out", ""}, "-sysctl-out must not be empty"},
+		{"empty -sysctl-out", stackOutputs(t, nil), []string{"-sysctl-out", ""}, "-sysctl-out and -unit-out must not be empty"},
 		// The usage line's -out /etc/ipsec.d with the sysctl file beside
 		// the conf: Libreswan would fail to parse it (see TestDocumentedCommand...).
 		{"sysctl into -out", stackOutputs(t, nil), []string{"-sysctl-out", "OUT"}, "-sysctl-out OUT is the -out directory"},
@@ -177,10 +182,12 @@ func TestDocumentedCommandLoadsInLibreswan(t *testing.T) {
 		outputConf:    rendered("aws-default.conf"),
 		outputSecrets: rendered("aws.secrets"),
 		outputSysctl:  rendered("sysctl.conf"),
+		outputScript:  rendered("aws-tunnels.sh"),
+		outputService: rendered("aws-tunnels.service"),
 	})
 	root := t.TempDir()
 	ipsecD, sysctlD := filepath.Join(root, "ipsec.d"), filepath.Join(root, "sysctl.d")
-	if err := run([]string{"-out", ipsecD, "-sysctl-out", sysctlD}, strings.NewReader(input), &bytes.Buffer{}); err != nil {
+	if err := run([]string{"-out", ipsecD, "-sysctl-out", sysctlD, "-unit-out", filepath.Join(root, "system")}, strings.NewReader(input), &bytes.Buffer{}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -214,5 +221,88 @@ func TestDocumentedCommandLoadsInLibreswan(t *testing.T) {
 	}
 	if ok, out := check(); ok {
 		t.Fatalf("addconn accepted a sysctl file among the included *.conf: the check above proves nothing\n%s", out)
+	}
+}
+
+// fakeRunner records the commands -apply runs; ipsec is running when active.
+type fakeRunner struct {
+	active bool
+	cmds   []string
+}
+
+func (f *fakeRunner) run(name string, args ...string) error {
+	f.cmds = append(f.cmds, name+" "+strings.Join(args, " "))
+	return nil
+}
+
+func (f *fakeRunner) ok(name string, args ...string) bool { return f.active }
+
+// TestApplyReplacesOnlyChangedConns: on a live gateway, -apply with the same
+// files replaces no conn; a change to tunnel 2's section replaces Tunnel2
+// alone; a new key only rereads the secrets.
+func TestApplyReplacesOnlyChangedConns(t *testing.T) {
+	t.Parallel()
+	conf := func(t2 string) string {
+		return "# header\nconn Tunnel1\n\tauto=start\n\tright=192.0.2.10\n\nconn Tunnel2\n\tauto=start\n\tright=" + t2 + "\n"
+	}
+	for _, tc := range []struct {
+		name string
+		ch   changes
+		want []string
+		not  []string
+	}{
+		{"nothing changed", changes{old: map[string]string{}},
+			[]string{"sysctl -q -p", "systemctl enable --now aws-tunnels.service"}, []string{"--replace", "--rereadsecrets", "restart"}},
+		{"tunnel 2 moved", changes{old: map[string]string{confName: conf("198.51.100.1")}},
+			[]string{"ipsec auto --replace Tunnel2", "ipsec auto --up Tunnel2"}, []string{"Tunnel1", "restart"}},
+		{"header comment only", changes{old: map[string]string{confName: strings.Replace(conf("198.51.100.20"), "# header", "# other", 1)}},
+			nil, []string{"--replace"}},
+		{"new key", changes{old: map[string]string{secretsName: "old"}},
+			[]string{"ipsec auto --rereadsecrets"}, []string{"--replace"}},
+		{"new script", changes{old: map[string]string{scriptName: "old"}},
+			[]string{"systemctl restart aws-tunnels.service"}, []string{"--replace", "ipsec restart"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &fakeRunner{active: true}
+			if err := applyChanges(r, tc.ch, conf("198.51.100.20"), "/etc/sysctl.d/"+sysctlName); err != nil {
+				t.Fatal(err)
+			}
+			all := strings.Join(r.cmds, "\n")
+			for _, w := range tc.want {
+				if !strings.Contains(all, w) {
+					t.Errorf("no %q in:\n%s", w, all)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(all, n) {
+					t.Errorf("%q in:\n%s", n, all)
+				}
+			}
+		})
+	}
+	// ipsec not running: start it, replace nothing.
+	r := &fakeRunner{}
+	if err := applyChanges(r, changes{old: map[string]string{confName: ""}}, conf("x"), "f"); err != nil {
+		t.Fatal(err)
+	}
+	if all := strings.Join(r.cmds, "\n"); !strings.Contains(all, "systemctl enable --now ipsec") || strings.Contains(all, "--replace") {
+		t.Errorf("with ipsec stopped:\n%s", all)
+	}
+}
+
+// TestSecondRunChangesNothing: run twice on the same outputs, the second
+// run rewrites no file (so -apply would replace nothing).
+func TestSecondRunChangesNothing(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	args := []string{"-out", filepath.Join(root, "ipsec.d"), "-sysctl-out", filepath.Join(root, "sysctl.d"), "-unit-out", filepath.Join(root, "system")}
+	for i := range 2 {
+		var stderr bytes.Buffer
+		if err := run(args, strings.NewReader(stackOutputs(t, nil)), &stderr); err != nil {
+			t.Fatal(err)
+		}
+		if wrote := strings.Count(stderr.String(), "wrote "); (i == 0) != (wrote == len(files)) || (i == 1 && wrote != 0) {
+			t.Errorf("run %d wrote %d files:\n%s", i+1, wrote, stderr.String())
+		}
 	}
 }

@@ -38,6 +38,10 @@ type TunnelOptions struct {
 	RekeyMargin, RekeyFuzz         int
 	DPDTimeout                     int
 	DPDAction                      string
+	// StartupAction is add (AWS waits for the gateway) or start (AWS
+	// initiates too); InsideCidr the tunnel's inside /30.
+	StartupAction string
+	InsideCidr    string
 }
 
 // Connection is what the AWS side needs from a VPN connection.
@@ -79,6 +83,8 @@ func ConnectionFrom(inputs, outputs resource.PropertyMap) (Connection, error) {
 		o.RekeyFuzz = num(inputs, key("RekeyFuzzPercentage"))
 		o.DPDTimeout = num(inputs, key("DpdTimeoutSeconds"))
 		o.DPDAction = mockengine.Str(inputs, key("DpdTimeoutAction"))
+		o.StartupAction = mockengine.Str(inputs, key("StartupAction"))
+		o.InsideCidr = mockengine.Str(inputs, key("InsideCidr"))
 
 		for _, k := range []struct {
 			name string
@@ -97,6 +103,8 @@ func ConnectionFrom(inputs, outputs resource.PropertyMap) (Connection, error) {
 			{"Phase2LifetimeSeconds", o.Phase2Lifetime > 0},
 			{"DpdTimeoutSeconds", o.DPDTimeout > 0},
 			{"DpdTimeoutAction", o.DPDAction != ""},
+			{"StartupAction", o.StartupAction != ""},
+			{"InsideCidr", o.InsideCidr != ""},
 		} {
 			if !k.set {
 				errs = append(errs, fmt.Errorf("%s: %s is not set", VpnConnectionType, key(k.name)))

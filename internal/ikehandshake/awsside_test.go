@@ -1,6 +1,7 @@
 package ikehandshake
 
 import (
+	"fmt"
 	"os/exec"
 	"regexp"
 	"slices"
@@ -21,7 +22,7 @@ func vpnInputs() resource.PropertyMap {
 		"localIpv4NetworkCidr":  resource.NewStringProperty("192.168.0.0/20"),
 		"remoteIpv4NetworkCidr": resource.NewStringProperty("10.26.0.0/16"),
 	}
-	for _, n := range []string{"tunnel1", "tunnel2"} {
+	for i, n := range []string{"tunnel1", "tunnel2"} {
 		set := func(k string, v any) {
 			in[resource.PropertyKey(n+k)] = resource.NewPropertyValue(v)
 		}
@@ -36,6 +37,8 @@ func vpnInputs() resource.PropertyMap {
 		set("Phase2LifetimeSeconds", 3600)
 		set("DpdTimeoutSeconds", 30)
 		set("DpdTimeoutAction", "restart")
+		set("StartupAction", "start")
+		set("InsideCidr", fmt.Sprintf("169.254.%d.0/30", 20+i))
 		in[resource.PropertyKey(n+"PresharedKey")] = resource.MakeSecret(resource.NewStringProperty(fakePSK))
 	}
 	return in

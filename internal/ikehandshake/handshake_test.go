@@ -3,7 +3,6 @@ package ikehandshake
 import (
 	"context"
 	"fmt"
-	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
@@ -18,16 +17,6 @@ import (
 // whose handshake cannot succeed fails at the first line saying so, so the
 // budget only stops a hung case.
 const budget = 40 * time.Second
-
-// deployment is what the program produced: the on-prem files and the AWS
-// tunnel options, before they are moved into a lab.
-type deployment struct {
-	Conf, Secrets     string // aws.conf and aws.secrets, as rendered
-	CustomerGatewayIP string // the on-prem leftid
-	OnPremCidr        netip.Prefix
-	VpcCidr           netip.Prefix
-	Connection        Connection
-}
 
 // handshake is one lab with both plutos running and every tunnel initiated.
 type handshake struct {
@@ -44,7 +33,7 @@ type handshake struct {
 // starts the AWS stand-in from conn's tunnel options and the on-prem side
 // from the rendered files, and initiates every on-prem conn that does not
 // start by itself.
-func startHandshake(ctx context.Context, t *testing.T, d deployment, conn Connection) *handshake {
+func startHandshake(ctx context.Context, t *testing.T, d Deployment, conn Connection) *handshake {
 	t.Helper()
 	tooltest.RequireRoot(t)
 	tooltest.Require(t, "ipsec", "libreswan")
@@ -73,6 +62,18 @@ func startHandshake(ctx context.Context, t *testing.T, d deployment, conn Connec
 	onPremSecrets, err := swap.Apply("aws.secrets", d.Secrets)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The rendered conns are route-based (ipsec-interface=): a kernel
+	// without XFRM interfaces would have pluto refuse them before any IKE.
+	// The handshake does not depend on the interface; the data-plane test
+	// (internal/ipsecvm) runs the file unchanged in a kernel that has them.
+	xfrmi, err := h.lab.OnPrem.HasXFRMInterfaces(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !xfrmi {
+		onPremConf = WithoutXFRMInterfaces(onPremConf)
+		t.Log("EXPECTED: this kernel has no XFRM interfaces: the lab drops the conns' ipsec-interface= lines (internal/ipsecvm runs them)")
 	}
 
 	t.Cleanup(func() {
@@ -356,7 +357,7 @@ type handshakeCase struct {
 func TestHandshake(t *testing.T) {
 	t.Parallel()
 	deadline := time.Now().Add(budget)
-	d := programDeployment(t)
+	d := ProgramDeployment(t, "../..")
 
 	cases := []handshakeCase{{
 		name: "tunnel options and rendered files agree",

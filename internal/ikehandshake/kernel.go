@@ -123,3 +123,35 @@ func (n *Node) ProbeSA(ctx context.Context, t Transform) (SAOutcome, error) {
 	}
 	return 0, err
 }
+
+// HasXFRMInterfaces reports whether the kernel, asked inside the node's
+// namespace, makes an XFRM interface (CONFIG_XFRM_INTERFACE), which
+// Libreswan's ipsec-interface= needs: without one, pluto refuses to add the
+// conn ("ipsec-interface=1 not supported").
+func (n *Node) HasXFRMInterfaces(ctx context.Context) (bool, error) {
+	const probe = "xfrmprobe0"
+	out, err := n.Run(ctx, "ip", "link", "add", probe, "type", "xfrm", "if_id", "4095")
+	switch {
+	case err == nil:
+		_, err = n.Run(ctx, "ip", "link", "del", probe)
+		return true, err
+	// iproute2 says "Unknown device type" when the module is missing,
+	// and the kernel EOPNOTSUPP when the feature is.
+	case strings.Contains(out, "Unknown device type") || strings.Contains(out, "not supported"):
+		return false, nil
+	}
+	return false, err
+}
+
+// WithoutXFRMInterfaces removes the ipsec-interface= lines from a rendered
+// conf, for a kernel without XFRM interfaces: the conns then load and
+// negotiate as before, their SAs just have no interface to go to.
+func WithoutXFRMInterfaces(conf string) string {
+	var out []string
+	for _, line := range strings.SplitAfter(conf, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(line), "ipsec-interface=") {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "")
+}

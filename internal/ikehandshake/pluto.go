@@ -135,6 +135,9 @@ type Log struct {
 
 func newLog() *Log { return &Log{changed: make(chan struct{})} }
 
+// NewLog returns an empty Log, to collect another process's output.
+func NewLog() *Log { return newLog() }
+
 // Write implements io.Writer.
 func (l *Log) Write(b []byte) (int, error) {
 	l.mu.Lock()
@@ -236,4 +239,10 @@ var relevant = regexp.MustCompile(`"|ERROR|WARNING|warning|failed|exit`)
 // the algorithm tables and self-tests it prints at start.
 func (l *Log) Relevant() string {
 	return strings.Join(l.Matching(relevant), "\n")
+}
+
+// Whack runs `ipsec whack` against this pluto (e.g. --trafficstatus,
+// --rekey-ipsec --name CONN).
+func (p *Pluto) Whack(ctx context.Context, args ...string) (string, error) {
+	return p.Node.Run(ctx, "ipsec", append([]string{"whack", "--ctlsocket", p.ctl}, args...)...)
 }
