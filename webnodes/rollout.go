@@ -124,6 +124,11 @@ func HTTPCheck(timeout, interval time.Duration) Check {
 			if ok {
 				return nil
 			}
+			if ctx.Err() != nil && last != "" {
+				// The deadline cut this request short: what the node
+				// said before tells the operator more.
+				break
+			}
 			last = why
 			if i+1 == attempts {
 				break

@@ -376,7 +376,7 @@ func TestHTTPCheck(t *testing.T) {
 		fmt.Fprintln(w, "<h1>It works!</h1>")
 	}))
 	defer other.Close()
-	err := webnodes.HTTPCheck(50*time.Millisecond, 10*time.Millisecond)(context.Background(), "seoul", other.URL+"/", "<h1>SEOUL</h1>")
+	err := webnodes.HTTPCheck(time.Second, 50*time.Millisecond)(context.Background(), "seoul", other.URL+"/", "<h1>SEOUL</h1>")
 	if err == nil || !strings.Contains(err.Error(), "without <h1>SEOUL</h1>") || !strings.Contains(err.Error(), "healthTimeoutSeconds") {
 		t.Errorf("a node serving another page: %v, want an error saying what it served and how to go on", err)
 	}
