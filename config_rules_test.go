@@ -120,12 +120,13 @@ func TestEveryConfigRule(t *testing.T) {
 			"phase1": map[string]any{"dhGroups": []any{20, 14}}, "phase2": map[string]any{"dhGroups": []any{14}},
 		})}, []string{"hybrid-cloud:vpn.crypto.phase2.dhGroups", "phase1.dhGroups' first group, 20"}},
 
-		// AWS's rule for a tunnel's inside CIDR, and the gateway's need of one.
+		// AWS's rule for a tunnel's inside CIDR, where one is set (unset,
+		// AWS picks it).
 		{"inside CIDR AWS reserves", []edit{set("vpn", "crypto", map[string]any{"tunnel1InsideCidr": "169.254.169.252/30"})},
 			[]string{"hybrid-cloud:vpn.crypto.tunnel1InsideCidr", "reserved by AWS"}},
 		{"inside CIDR not a /30", []edit{set("vpn", "crypto", map[string]any{"tunnel2InsideCidr": "169.254.22.0/29"})},
 			[]string{"hybrid-cloud:vpn.crypto.tunnel2InsideCidr", "must be a /30 in 169.254.0.0/16"}},
-		{"both inside CIDRs the same", []edit{set("vpn", "crypto", map[string]any{"tunnel1InsideCidr": "169.254.22.0/30"})},
+		{"both inside CIDRs the same", []edit{set("vpn", "crypto", map[string]any{"tunnel1InsideCidr": "169.254.22.0/30", "tunnel2InsideCidr": "169.254.22.0/30"})},
 			[]string{"hybrid-cloud:vpn.crypto.tunnel2InsideCidr", "is also tunnel1InsideCidr"}},
 
 		// The note's names, by the receiving tool's rules.

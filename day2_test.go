@@ -222,6 +222,23 @@ func TestDayTwoChanges(t *testing.T) {
 			},
 		},
 		{
+			// dev leaves the inside CIDRs to AWS; setting one is ForceNew
+			// (tunnel1_inside_cidr, vpnsite_connection.go): a new
+			// connection with new outside addresses (docs/vpn.md, day two).
+			name:   "an inside CIDR is set",
+			config: setting("hybrid-cloud:vpn", "crypto", map[string]any{"tunnel1InsideCidr": "169.254.21.0/30"}),
+			want: []string{
+				replaced("aws:ec2/vpnConnection:VpnConnection", "vpn-connection", "tunnel1InsideCidr"),
+				replaced("aws:ec2/vpnConnectionRoute:VpnConnectionRoute", "vpn-static-route", "vpnConnectionId"),
+				// The new connection's ID and outside addresses.
+				updated("aws:cloudwatch/dashboard:Dashboard", "monitoring-dashboard", "dashboardBody"),
+				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-vpn-no-tunnel", "alarmDescription,metricQueries"),
+				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-vpn-tunnel1", "alarmDescription,dimensions"),
+				updated("aws:cloudwatch/metricAlarm:MetricAlarm", "monitoring-vpn-tunnel2", "alarmDescription,dimensions"),
+			},
+			refused: []string{"aws:ec2/vpnConnection:VpnConnection vpn-connection"},
+		},
+		{
 			// A new customer gateway (ipAddress is ForceNew), made before the
 			// old one is deleted; the connection moves to it in place.
 			name:    "the customer gateway's address changes",

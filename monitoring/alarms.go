@@ -144,34 +144,40 @@ func healthCheckStatus(h HealthCheck) metric {
 // runbook points every alarm's text at the page with what to do next.
 const runbook = " Runbook: docs/monitoring.md."
 
-// alarmSpecs lists every alarm: the VPN's two, two per site, one per
-// health check.
+// alarmSpecs lists every alarm: the VPN's three (each tunnel, both), two
+// per site, one per health check.
 func alarmSpecs(prefix string, a *AlarmsArgs) []alarmSpec {
 	v := a.VPN
-	t1, t2 := tunnelState(v, v.Tunnel1Address), tunnelState(v, v.Tunnel2Address)
-	specs := []alarmSpec{{
-		key: "vpn-tunnel1", region: v.Region, name: prefix + "-vpn-tunnel1-down",
-		description: pulumi.Sprintf("%s Tunnel1 (%s), the active tunnel, has been DOWN for %d minutes. "+
-			"Nothing fails over by itself: the on-prem Libreswan only loads Tunnel2 (auto=add). "+
-			"If %s-vpn-no-tunnel-up is in ALARM too, on-prem is cut off. "+
-			"Next: read the tunnel logs in %s; to fail over run 'ipsec auto --down Tunnel1 && ipsec auto --up Tunnel2' on the gateway."+runbook,
-			v.Name, v.Tunnel1Address, vpnPeriod*vpnEvaluationPeriods/60, prefix, v.LogGroupName),
-		metric:     t1,
-		comparison: lessThan, threshold: tunnelUp,
-		evaluationPeriods: vpnEvaluationPeriods, datapointsToAlarm: vpnEvaluationPeriods, treatMissingData: missingBreaching,
-	}, {
-		// Tunnel2 is DOWN in normal operation, so it has no alarm of its
-		// own: it counts only as the way out when Tunnel1 is down.
+	addresses := [2]pulumi.StringOutput{v.Tunnel1Address, v.Tunnel2Address}
+	states := [2]metric{tunnelState(v, addresses[0]), tunnelState(v, addresses[1])}
+	var specs []alarmSpec
+	// Both tunnels are up and carry traffic (route-based, docs/vpn.md), so
+	// each has its own alarm: one down is lost redundancy, not an outage.
+	for i, state := range states {
+		n, other := i+1, 2-i
+		specs = append(specs, alarmSpec{
+			key: fmt.Sprintf("vpn-tunnel%d", n), region: v.Region, name: fmt.Sprintf("%s-vpn-tunnel%d-down", prefix, n),
+			description: pulumi.Sprintf("%s tunnel %d (%s, ipsec%d on the gateway) has been DOWN for %d minutes: the VPN has lost its redundancy, not the link. "+
+				"Traffic is on tunnel %d: the gateway's health check moved the VPC route by itself and AWS sends over the tunnel that is up. "+
+				"AWS maintenance replaces tunnel endpoints one at a time, so one tunnel down for a while is expected then; if it lasts, or %s-vpn-no-tunnel-up fires too (link down), look at the gateway. "+
+				"Next: '/etc/ipsec.d/aws-tunnels status' and 'ipsec trafficstatus' on the gateway; the tunnel logs are in %s."+runbook,
+				v.Name, n, addresses[i], n, vpnPeriod*vpnEvaluationPeriods/60, other, prefix, v.LogGroupName),
+			metric:     state,
+			comparison: lessThan, threshold: tunnelUp,
+			evaluationPeriods: vpnEvaluationPeriods, datapointsToAlarm: vpnEvaluationPeriods, treatMissingData: missingBreaching,
+		})
+	}
+	specs = append(specs, alarmSpec{
 		key: "vpn-no-tunnel", region: v.Region, name: prefix + "-vpn-no-tunnel-up",
-		description: pulumi.Sprintf("Neither tunnel of %s has been UP for %d minutes: on-prem and the VPC cannot reach each other. "+
-			"Tunnel2 (%s) is the standby and DOWN in normal operation (AWS shows 1 of 2 tunnels up), so it only counts here, never alone. "+
-			"Next: on the gateway, 'ipsec status' and 'journalctl -u ipsec'; the tunnel logs are in %s."+runbook,
-			v.Name, vpnPeriod*vpnEvaluationPeriods/60, v.Tunnel2Address, v.LogGroupName),
+		description: pulumi.Sprintf("Neither tunnel of %s (%s, %s) has been UP for %d minutes: the link is down, on-prem and the VPC cannot reach each other "+
+			"(the gateway keeps the VPC range unreachable rather than send it in clear text). "+
+			"Next: on the gateway, 'ipsec trafficstatus', '/etc/ipsec.d/aws-tunnels status' and 'journalctl -u ipsec'; the tunnel logs are in %s."+runbook,
+			v.Name, addresses[0], addresses[1], vpnPeriod*vpnEvaluationPeriods/60, v.LogGroupName),
 		expression: "MAX([tunnel1, tunnel2])",
-		inputs:     []namedMetric{{"tunnel1", t1}, {"tunnel2", t2}},
+		inputs:     []namedMetric{{"tunnel1", states[0]}, {"tunnel2", states[1]}},
 		comparison: lessThan, threshold: tunnelUp,
 		evaluationPeriods: vpnEvaluationPeriods, datapointsToAlarm: vpnEvaluationPeriods, treatMissingData: missingBreaching,
-	}}
+	})
 	for _, s := range a.Sites {
 		specs = append(specs, alarmSpec{
 			key: s.Key + "-healthy-hosts", region: s.Region, name: prefix + "-" + s.Key + "-no-healthy-haproxy",

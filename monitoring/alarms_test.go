@@ -141,13 +141,20 @@ func TestEveryAlarmWatchesItsMetricInItsRegionAndNotifiesThatRegionsTopic(t *tes
 	if component == nil {
 		t.Fatal("no Alarms component")
 	}
-	cases := []wantAlarm{{
-		resource: "monitoring-vpn-tunnel1", region: seoul, name: "hybrid-cloud-dev-vpn-tunnel1-down",
-		namespace: "AWS/VPN", metric: "TunnelState", stat: "Maximum", period: 300,
-		dims:      map[string]string{"VpnId": d.VPN.ConnectionID, "TunnelIpAddress": d.VPN.Tunnel1Address},
-		threshold: 1, comparison: "LessThanThreshold", evaluationPeriods: 1, datapointsToAlarm: 1, treatMissingData: "breaching",
-		descriptionMentions: []string{"Tunnel1", d.VPN.Tunnel1Address, "active", "ipsec auto --up Tunnel2", d.VPN.LogGroup, "docs/monitoring.md"},
-	}}
+	// Both tunnels carry traffic: each down alone is lost redundancy.
+	var cases []wantAlarm
+	for i, addr := range []string{d.VPN.Tunnel1Address, d.VPN.Tunnel2Address} {
+		n, other := i+1, 2-i
+		cases = append(cases, wantAlarm{
+			resource: fmt.Sprintf("monitoring-vpn-tunnel%d", n), region: seoul, name: fmt.Sprintf("hybrid-cloud-dev-vpn-tunnel%d-down", n),
+			namespace: "AWS/VPN", metric: "TunnelState", stat: "Maximum", period: 300,
+			dims:      map[string]string{"VpnId": d.VPN.ConnectionID, "TunnelIpAddress": addr},
+			threshold: 1, comparison: "LessThanThreshold", evaluationPeriods: 1, datapointsToAlarm: 1, treatMissingData: "breaching",
+			descriptionMentions: []string{fmt.Sprintf("tunnel %d (%s", n, addr), "lost its redundancy", fmt.Sprintf("Traffic is on tunnel %d", other),
+				"AWS maintenance replaces tunnel endpoints one at a time", "hybrid-cloud-dev-vpn-no-tunnel-up", "link down",
+				"aws-tunnels status", d.VPN.LogGroup, "docs/monitoring.md"},
+		})
+	}
 	for _, s := range d.Sites {
 		region := map[string]string{"seoul": seoul, "tokyo": tokyo}[s.Key]
 		cases = append(cases, wantAlarm{
@@ -188,7 +195,7 @@ func TestEveryAlarmWatchesItsMetricInItsRegionAndNotifiesThatRegionsTopic(t *tes
 			t.Errorf("%s: has metric queries besides its metric", a.Name)
 		}
 	}
-	// The standby tunnel's alarm: an expression over both tunnels.
+	// The link's alarm: an expression over both tunnels.
 	noTunnel := e.Find(alarmType, "monitoring-vpn-no-tunnel")
 	if noTunnel == nil {
 		t.Fatal("no alarm monitoring-vpn-no-tunnel")
@@ -253,8 +260,8 @@ func checkDims(t *testing.T, a *mockengine.Resource, path string, want map[strin
 	}
 }
 
-// The standby tunnel is DOWN in normal operation, so it is watched only
-// together with the active one: the alarm fires when neither is UP.
+// The link is down when neither tunnel is UP: the alarm is the maximum of
+// both tunnels' states below 1.
 func checkNoTunnelAlarm(t *testing.T, e *mockengine.Engine, a *mockengine.Resource, d Dashboard) {
 	t.Helper()
 	topic := topicIn(t, e, seoul)
@@ -283,9 +290,14 @@ func checkNoTunnelAlarm(t *testing.T, e *mockengine.Engine, a *mockengine.Resour
 	if e.Region(a) != seoul {
 		t.Errorf("%s: region %s, want the VPN's %s", a.Name, e.Region(a), seoul)
 	}
-	for _, m := range []string{"Tunnel2", "standby", "DOWN in normal operation", "1 of 2 tunnels up", "Neither tunnel"} {
+	for _, m := range []string{"Neither tunnel", d.VPN.Tunnel1Address, d.VPN.Tunnel2Address, "the link is down", "docs/monitoring.md"} {
 		if !strings.Contains(a.Str("alarmDescription"), m) {
 			t.Errorf("%s: description does not say %q", a.Name, m)
+		}
+	}
+	for _, m := range []string{"standby", "DOWN in normal operation"} {
+		if strings.Contains(a.Str("alarmDescription"), m) {
+			t.Errorf("%s: description still says %q (both tunnels are up)", a.Name, m)
 		}
 	}
 }

@@ -127,7 +127,8 @@ func RenderDashboard(d Dashboard) (string, error) {
 	header := fmt.Sprintf("# %s\n"+
 		"Alarms notify the SNS topic `%s-alarms` of their own region: %s. "+
 		"What each alarm means and what to do next: `docs/monitoring.md` in the repository.\n\n"+
-		"%s: **Tunnel1** is the active tunnel; **Tunnel2** is the standby and DOWN in normal operation.",
+		"%s: both tunnels are UP in normal operation and the gateway sends over tunnel 1 while it answers. "+
+		"One tunnel DOWN is lost redundancy (AWS maintenance replaces endpoints one at a time; traffic is on the other); both DOWN is the link down.",
 		d.Name, d.Name, strings.Join(links, " · "), d.VPN.Name)
 
 	y := 0
@@ -136,9 +137,9 @@ func RenderDashboard(d Dashboard) (string, error) {
 
 	v := d.VPN
 	tunnels := [][]any{
-		line(nsVPN, metricTunnelState, metricOptions{Label: "Tunnel1 (active) " + v.Tunnel1Address, Region: v.Region},
+		line(nsVPN, metricTunnelState, metricOptions{Label: "Tunnel1 (preferred) " + v.Tunnel1Address, Region: v.Region},
 			dimVpnID, v.ConnectionID, dimTunnelIP, v.Tunnel1Address),
-		line(nsVPN, metricTunnelState, metricOptions{Label: "Tunnel2 (standby) " + v.Tunnel2Address, Region: v.Region},
+		line(nsVPN, metricTunnelState, metricOptions{Label: "Tunnel2 " + v.Tunnel2Address, Region: v.Region},
 			dimVpnID, v.ConnectionID, dimTunnelIP, v.Tunnel2Address),
 	}
 	widgets = append(widgets, widget{Type: "metric", X: 0, Y: y, Width: halfWidth, Height: graphHeight, Properties: metricProperties{

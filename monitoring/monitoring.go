@@ -37,8 +37,8 @@ type VPN struct {
 	// Name is the connection's Name tag (MY-VPN), for people.
 	Name         string
 	ConnectionID pulumi.StringOutput
-	// Tunnel1Address is the active tunnel's AWS outside address;
-	// Tunnel2Address the standby's, which the on-prem gateway only loads.
+	// Tunnel1Address and Tunnel2Address are the tunnels' AWS outside
+	// addresses; both tunnels are up, tunnel 1 preferred while it answers.
 	Tunnel1Address pulumi.StringOutput
 	Tunnel2Address pulumi.StringOutput
 	// LogGroupName is where both tunnels log.

@@ -32,9 +32,11 @@ type Profile struct {
 	DPDDelaySeconds int `json:"dpdDelaySeconds,omitempty"`
 	// Tunnel1InsideCidr and Tunnel2InsideCidr are the tunnels' inside /30s
 	// in 169.254.0.0/16: AWS's end takes the first host, the gateway's
-	// tunnel interface the second (RenderConf, RenderTunnelScript). Set on
-	// the connection, so AWS never picks them; changing one replaces the
-	// VPN connection (docs/vpn.md, day two).
+	// tunnel interface the second. Optional: left empty, the program does
+	// not send them, AWS picks them (and keeps them for the connection's
+	// life) and the gateway files take the addresses from the connection's
+	// outputs. Setting, changing or unsetting one replaces the VPN
+	// connection (ForceNew; docs/vpn.md, day two).
 	Tunnel1InsideCidr string `json:"tunnel1InsideCidr,omitempty"`
 	Tunnel2InsideCidr string `json:"tunnel2InsideCidr,omitempty"`
 }
@@ -54,7 +56,7 @@ type Phase struct {
 // DefaultProfile is the modern default: IKEv2, AES-256 (GCM preferred, CBC
 // accepted), SHA2-256, DH groups 14, 19 and 20 in both phases (PFS), phase 1
 // 28800 s, phase 2 3600 s, DPD after 30 s of silence, then restart; inside
-// CIDRs 169.254.21.0/30 and 169.254.22.0/30.
+// CIDRs left to AWS.
 func DefaultProfile() Profile {
 	phase := func(lifetime int) Phase {
 		return Phase{
@@ -71,8 +73,6 @@ func DefaultProfile() Profile {
 		DPDTimeoutSeconds: 30,
 		DPDTimeoutAction:  "restart",
 		DPDDelaySeconds:   10,
-		Tunnel1InsideCidr: "169.254.21.0/30",
-		Tunnel2InsideCidr: "169.254.22.0/30",
 	}
 }
 
@@ -152,6 +152,23 @@ func insideAddresses(cidr string) (aws, gateway netip.Addr) {
 	return aws, aws.Next()
 }
 
+// withInside returns g with each tunnel's inside addresses: from the
+// profile's inside CIDR where it sets one, else from fromAWS (the
+// connection's tunnelN_vgw_inside_address and tunnelN_cgw_inside_address
+// outputs, AWS's and the gateway's ends). p must be valid.
+func (p Profile) withInside(g Gateway, fromAWS [2][2]string) Gateway {
+	for i, cidr := range [2]string{p.Tunnel1InsideCidr, p.Tunnel2InsideCidr} {
+		t := &g.Tunnels[i]
+		if cidr == "" {
+			t.AWSInsideAddress, t.InsideAddress = fromAWS[i][0], fromAWS[i][1]
+			continue
+		}
+		aws, own := insideAddresses(cidr)
+		t.AWSInsideAddress, t.InsideAddress = aws.String(), own.String()
+	}
+	return g
+}
+
 // Validate reports every problem of the profile, naming the config keys
 // under hybrid-cloud:vpn.crypto.
 func (p Profile) Validate() error {
@@ -228,8 +245,7 @@ func (p Profile) check(v *validate.Problems) {
 		{k + "tunnel2InsideCidr", p.Tunnel2InsideCidr},
 	} {
 		if f.value == "" {
-			v.Addf(f.key, "is required: the route-based gateway addresses its tunnel interface from it (a /30 in 169.254.0.0/16, e.g. 169.254.21.0/30)")
-			continue
+			continue // AWS picks it
 		}
 		c, ok := v.CIDR(f.key, f.value)
 		switch {

@@ -95,7 +95,7 @@ func TestAWSTunnelOptionsComeFromTheProfile(t *testing.T) {
 		ints(o.Phase1DhGroupNumbers) != "14,19,20" || ints(o.Phase2DhGroupNumbers) != "14,19,20" ||
 		o.Phase1LifetimeSeconds != 28800 || o.Phase2LifetimeSeconds != 3600 ||
 		o.DpdTimeoutSeconds != 30 || o.DpdTimeoutAction != "restart" ||
-		o.InsideCidr != [2]string{"169.254.21.0/30", "169.254.20.0/30"} {
+		o.InsideCidr != [2]string{"", "169.254.20.0/30"} {
 		t.Errorf("AWS tunnel options do not match the profile: %+v", o)
 	}
 }

@@ -25,14 +25,29 @@ type Gateway struct {
 }
 
 // Tunnel is one AWS tunnel: the Libreswan conn that carries it, its outside
-// (public) IP and its pre-shared key. RenderConf does not read PSK.
+// (public) IP, its pre-shared key and its inside addresses. RenderConf does
+// not read PSK; RenderSecrets does not read the inside addresses.
 type Tunnel struct {
 	// ConnName is the conn section's name (the note's Tunnel1, Tunnel2), from
 	// hybrid-cloud:vpn.connNames; operators type it in `ipsec auto --up`.
 	ConnName  string
 	OutsideIP string
 	PSK       string
+	// InsideAddress is the gateway's end of the tunnel's inside /30 (its
+	// XFRM interface's address), AWSInsideAddress AWS's end (what the
+	// health check pings): AWS's tunnelN_cgw_inside_address and
+	// tunnelN_vgw_inside_address.
+	InsideAddress    string
+	AWSInsideAddress string
 }
+
+// needs says what a renderer reads besides the addresses every one reads.
+type needs int
+
+const (
+	needInside needs = 1 << iota
+	needPSK
+)
 
 // connNamePattern is ipsec.conf(5)'s rule for a section name: "Names must
 // start with a letter and may contain only letters, digits, periods,
@@ -56,7 +71,7 @@ func ValidPSK(key string) bool {
 	return pskPattern.MatchString(key)
 }
 
-func (g Gateway) check(needPSK bool) error {
+func (g Gateway) check(n needs) error {
 	var errs []error
 	addr := func(what, s string) {
 		if a, err := netip.ParseAddr(s); err != nil || !a.Is4() {
@@ -79,8 +94,11 @@ func (g Gateway) check(needPSK bool) error {
 			errs = append(errs, fmt.Errorf("tunnel %d conn name %q: must start with a letter and hold only letters, digits, '.', '_' and '-'", i+1, t.ConnName))
 		}
 		addr(fmt.Sprintf("tunnel %d (%s) outside IP", i+1, t.ConnName), t.OutsideIP)
+		if n&needInside != 0 {
+			errs = append(errs, t.checkInside(i))
+		}
 		// Never print a key, not even a bad one.
-		if needPSK && !ValidPSK(t.PSK) {
+		if n&needPSK != 0 && !ValidPSK(t.PSK) {
 			errs = append(errs, fmt.Errorf("tunnel %d (%s) pre-shared key is not 8-64 characters of [A-Za-z0-9._] not starting with 0", i+1, t.ConnName))
 		}
 	}
@@ -90,7 +108,25 @@ func (g Gateway) check(needPSK bool) error {
 	if g.Tunnels[0].ConnName == g.Tunnels[1].ConnName {
 		errs = append(errs, fmt.Errorf("both tunnels have conn name %q", g.Tunnels[0].ConnName))
 	}
+	if n&needInside != 0 && g.Tunnels[0].InsideAddress != "" && g.Tunnels[0].InsideAddress == g.Tunnels[1].InsideAddress {
+		errs = append(errs, fmt.Errorf("both tunnels have inside address %q", g.Tunnels[0].InsideAddress))
+	}
 	return errors.Join(errs...)
+}
+
+// checkInside checks that the tunnel's two inside addresses are the two
+// hosts of one /30 in 169.254.0.0/16, as AWS assigns them.
+func (t Tunnel) checkInside(i int) error {
+	own, err1 := netip.ParseAddr(t.InsideAddress)
+	aws, err2 := netip.ParseAddr(t.AWSInsideAddress)
+	net := netip.PrefixFrom(own, 30).Masked()
+	broadcast := net.Addr().Next().Next().Next()
+	hosts := func(a netip.Addr) bool { return a != net.Addr() && a != broadcast }
+	if err1 != nil || err2 != nil || !own.Is4() || !linkLocal.Contains(own) ||
+		own == aws || !net.Contains(aws) || !hosts(own) || !hosts(aws) {
+		return fmt.Errorf("tunnel %d (%s) inside addresses %q (gateway) and %q (AWS) are not the two hosts of one /30 in 169.254.0.0/16", i+1, t.ConnName, t.InsideAddress, t.AWSInsideAddress)
+	}
+	return nil
 }
 
 // TunnelScriptPath is the gateway's tunnel script (RenderTunnelScript): the
@@ -122,14 +158,13 @@ func interfaceName(i int) string { return fmt.Sprintf("ipsec%d", i+1) }
 // the same script keeps the VPC's route on tunnel 1 while tunnel 1's far
 // inside address answers, else on tunnel 2, with no operator step.
 func RenderConf(p Profile, g Gateway) (string, error) {
-	if err := errors.Join(p.Validate(), g.check(false)); err != nil {
+	if err := errors.Join(p.Validate(), g.check(needInside)); err != nil {
 		return "", fmt.Errorf("libreswan conf: %w", err)
 	}
 	left := g.Left
 	if left == "" {
 		left = "%defaultroute"
 	}
-	inside := [2]string{p.Tunnel1InsideCidr, p.Tunnel2InsideCidr}
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	w("# /etc/ipsec.d/aws.conf for the AWS site-to-site VPN (Libreswan 4.10).")
@@ -140,8 +175,7 @@ func RenderConf(p Profile, g Gateway) (string, error) {
 	w("# Route-based, both tunnels up. Each conn has its own XFRM interface and")
 	w("# selectors 0.0.0.0/0 <-> 0.0.0.0/0; routes decide what enters a tunnel:")
 	for i, t := range g.Tunnels {
-		aws, own := insideAddresses(inside[i])
-		w("#   %s: %s, inside %s (AWS %s), %s metric %d", t.ConnName, interfaceName(i), own, aws, g.RemoteSubnet, routeMetric(i))
+		w("#   %s: %s, inside %s (AWS %s), %s metric %d", t.ConnName, interfaceName(i), t.InsideAddress, t.AWSInsideAddress, g.RemoteSubnet, routeMetric(i))
 	}
 	w("#   neither answering: %s unreachable (metric %d), never the default route.", g.RemoteSubnet, unreachableMetric)
 	w("# %s health (run by a service) moves the route to tunnel 2 while", TunnelScriptPath)
@@ -206,7 +240,7 @@ func RenderConf(p Profile, g Gateway) (string, error) {
 // keyed by the gateway's ID and the tunnel's outside IP. The result is a
 // secret: keep it in a secret output and write it with mode 0600.
 func RenderSecrets(g Gateway) (string, error) {
-	if err := g.check(true); err != nil {
+	if err := g.check(needPSK); err != nil {
 		return "", fmt.Errorf("libreswan secrets: %w", err)
 	}
 	var b strings.Builder

@@ -20,8 +20,10 @@ func placeholderGateway() Gateway {
 		LocalSubnet:  "192.168.0.0/20",
 		RemoteSubnet: "10.26.0.0/16",
 		Tunnels: [2]Tunnel{
-			{ConnName: "Tunnel1", OutsideIP: "192.0.2.10", PSK: "PLACEHOLDER.tunnel1_psk"},
-			{ConnName: "Tunnel2", OutsideIP: "198.51.100.20", PSK: "PLACEHOLDER.tunnel2_psk"},
+			{ConnName: "Tunnel1", OutsideIP: "192.0.2.10", PSK: "PLACEHOLDER.tunnel1_psk",
+				InsideAddress: "169.254.21.2", AWSInsideAddress: "169.254.21.1"},
+			{ConnName: "Tunnel2", OutsideIP: "198.51.100.20", PSK: "PLACEHOLDER.tunnel2_psk",
+				InsideAddress: "169.254.22.2", AWSInsideAddress: "169.254.22.1"},
 		},
 	}
 }
@@ -396,17 +398,47 @@ func TestTunnelScriptGoldenAndShellcheck(t *testing.T) {
 	}
 }
 
-// TestRouteBasedNeedsInsideCidrs: without a tunnel's inside CIDR the gateway
-// could not address its interface, so the render refuses, naming the key.
-func TestRouteBasedNeedsInsideCidrs(t *testing.T) {
+// TestRouteBasedNeedsInsideAddresses: without a tunnel's inside addresses
+// (or with two that are not the hosts of one /30) the gateway could not
+// address its interface or probe AWS's end, so both renders refuse.
+func TestRouteBasedNeedsInsideAddresses(t *testing.T) {
 	t.Parallel()
-	p := DefaultProfile()
-	p.Tunnel2InsideCidr = ""
-	_, err := RenderConf(p, placeholderGateway())
-	if err == nil || !strings.Contains(err.Error(), "hybrid-cloud:vpn.crypto.tunnel2InsideCidr: is required") {
-		t.Errorf("RenderConf without tunnel 2's inside CIDR: %v", err)
+	for name, edit := range map[string]func(g *Gateway){
+		"none":                func(g *Gateway) { g.Tunnels[1].InsideAddress, g.Tunnels[1].AWSInsideAddress = "", "" },
+		"different /30s":      func(g *Gateway) { g.Tunnels[1].InsideAddress = "169.254.23.2" },
+		"the network address": func(g *Gateway) { g.Tunnels[1].AWSInsideAddress = "169.254.22.0" },
+		"the same address":    func(g *Gateway) { g.Tunnels[1].AWSInsideAddress = "169.254.22.2" },
+		"not link-local":      func(g *Gateway) { g.Tunnels[1].InsideAddress, g.Tunnels[1].AWSInsideAddress = "10.0.0.2", "10.0.0.1" },
+		"both tunnels' own": func(g *Gateway) {
+			g.Tunnels[1] = Tunnel{ConnName: "Tunnel2", OutsideIP: "198.51.100.20", InsideAddress: "169.254.21.2", AWSInsideAddress: "169.254.21.1"}
+		},
+	} {
+		g := placeholderGateway()
+		edit(&g)
+		if _, err := RenderConf(DefaultProfile(), g); err == nil || !strings.Contains(err.Error(), "inside address") {
+			t.Errorf("%s: RenderConf: %v, want an inside address error", name, err)
+		}
+		if _, err := RenderTunnelScript(DefaultProfile(), g); err == nil || !strings.Contains(err.Error(), "inside address") {
+			t.Errorf("%s: RenderTunnelScript: %v, want an inside address error", name, err)
+		}
 	}
-	if _, err := RenderTunnelScript(p, placeholderGateway()); err == nil {
-		t.Error("RenderTunnelScript without tunnel 2's inside CIDR: no error")
+	// The secrets do not need them.
+	g := placeholderGateway()
+	g.Tunnels[1].InsideAddress, g.Tunnels[1].AWSInsideAddress = "", ""
+	if _, err := RenderSecrets(g); err != nil {
+		t.Errorf("RenderSecrets without inside addresses: %v", err)
+	}
+}
+
+// TestInsideAddressesFromProfileOrAWS: a set inside CIDR gives the
+// addresses (AWS the first host, the gateway the second); an unset one
+// takes what AWS reports.
+func TestInsideAddressesFromProfileOrAWS(t *testing.T) {
+	t.Parallel()
+	p := DefaultProfile().Merge(Profile{Tunnel2InsideCidr: "169.254.30.4/30"})
+	g := p.withInside(Gateway{}, [2][2]string{{"169.254.40.1", "169.254.40.2"}, {"169.254.41.1", "169.254.41.2"}})
+	got := [2][2]string{{g.Tunnels[0].AWSInsideAddress, g.Tunnels[0].InsideAddress}, {g.Tunnels[1].AWSInsideAddress, g.Tunnels[1].InsideAddress}}
+	if want := [2][2]string{{"169.254.40.1", "169.254.40.2"}, {"169.254.30.5", "169.254.30.6"}}; got != want {
+		t.Errorf("inside addresses %v, want %v", got, want)
 	}
 }

@@ -39,15 +39,13 @@ const TunnelServicePath = "/etc/systemd/system/aws-tunnels.service"
 //     (or running it twice) drops nothing.
 //   - status: the tunnels' interfaces with their counters and the VPC routes.
 func RenderTunnelScript(p Profile, g Gateway) (string, error) {
-	if err := errors.Join(p.Validate(), g.check(false)); err != nil {
+	if err := errors.Join(p.Validate(), g.check(needInside)); err != nil {
 		return "", fmt.Errorf("tunnel script: %w", err)
 	}
-	inside := [2]string{p.Tunnel1InsideCidr, p.Tunnel2InsideCidr}
 	var cases strings.Builder
 	for i, t := range g.Tunnels {
-		aws, own := insideAddresses(inside[i])
 		fmt.Fprintf(&cases, "\t%d) conn=%s dev=%s own=%s/30 aws=%s metric=%d ;;\n",
-			i+1, t.ConnName, interfaceName(i), own, aws, routeMetric(i))
+			i+1, t.ConnName, interfaceName(i), t.InsideAddress, t.AWSInsideAddress, routeMetric(i))
 	}
 	return fmt.Sprintf(tunnelScript, TunnelScriptPath, g.RemoteSubnet, cases.String(),
 		unreachableMetric, healthInterval, healthTimeout, healthMisses), nil

@@ -331,8 +331,16 @@ func (s *SiteToSite) render(cfg Config, vpcCidr string, conn *ec2.VpnConnection)
 			},
 		}
 	}
-	s.LibreswanConf = pulumi.All(conn.Tunnel1Address, conn.Tunnel2Address).ApplyT(func(v []any) (string, error) {
-		return RenderConf(profile, gateway(v[0].(string), v[1].(string), "", ""))
+	// The inside addresses AWS reports, AWS's end then the gateway's per
+	// tunnel: what AWS picked where the profile sets no inside CIDR
+	// (withInside prefers the profile's).
+	inside := []any{conn.Tunnel1VgwInsideAddress, conn.Tunnel1CgwInsideAddress,
+		conn.Tunnel2VgwInsideAddress, conn.Tunnel2CgwInsideAddress}
+	fromAWS := func(v []any) [2][2]string {
+		return [2][2]string{{v[0].(string), v[1].(string)}, {v[2].(string), v[3].(string)}}
+	}
+	s.LibreswanConf = pulumi.All(append([]any{conn.Tunnel1Address, conn.Tunnel2Address}, inside...)...).ApplyT(func(v []any) (string, error) {
+		return RenderConf(profile, profile.withInside(gateway(v[0].(string), v[1].(string), "", ""), fromAWS(v[2:])))
 	}).(pulumi.StringOutput)
 	secrets := pulumi.All(conn.Tunnel1Address, conn.Tunnel2Address, conn.Tunnel1PresharedKey, conn.Tunnel2PresharedKey).
 		ApplyT(func(v []any) (string, error) {
@@ -340,12 +348,10 @@ func (s *SiteToSite) render(cfg Config, vpcCidr string, conn *ec2.VpnConnection)
 		}).(pulumi.StringOutput)
 	s.LibreswanSecrets = pulumi.ToSecret(secrets).(pulumi.StringOutput)
 	s.Sysctl = pulumi.String(RenderSysctl()).ToStringOutput()
-	// The script holds no address that comes from AWS: no apply needed.
-	script, err := RenderTunnelScript(profile, gateway(placeholderOutside[0], placeholderOutside[1], "", ""))
-	if err != nil {
-		return err
-	}
-	s.TunnelScript = pulumi.String(script).ToStringOutput()
+	// The script prints no outside address: placeholders pass its check.
+	s.TunnelScript = pulumi.All(inside...).ApplyT(func(v []any) (string, error) {
+		return RenderTunnelScript(profile, profile.withInside(gateway(placeholderOutside[0], placeholderOutside[1], "", ""), fromAWS(v)))
+	}).(pulumi.StringOutput)
 	s.TunnelService = pulumi.String(RenderTunnelService()).ToStringOutput()
 	return nil
 }

@@ -1,6 +1,7 @@
 package vpn
 
 import (
+	"fmt"
 	"os/exec"
 	"slices"
 	"strings"
@@ -150,7 +151,6 @@ func TestSiteToSiteDeclaresTheNotesVPN(t *testing.T) {
 			"customerGatewayId": cgw.ID, "vpnGatewayId": vgw.ID, "type": "ipsec.1",
 			"localIpv4NetworkCidr": "0.0.0.0/0", "remoteIpv4NetworkCidr": "0.0.0.0/0",
 			"tunnel1StartupAction": "add", "tunnel2StartupAction": "add",
-			"tunnel1InsideCidr": "169.254.21.0/30", "tunnel2InsideCidr": "169.254.22.0/30",
 		}},
 		{croute, "vpn-static-route", map[string]string{"vpnConnectionId": conn.ID, "destinationCidrBlock": "192.168.0.0/20"}},
 		{rtr, "vpn-router-route", map[string]string{
@@ -170,6 +170,25 @@ func TestSiteToSiteDeclaresTheNotesVPN(t *testing.T) {
 	for res, tag := range map[*mockengine.Resource]string{cgw: "MY-CGW", vgw: "MY-VGW", conn: "MY-VPN"} {
 		if got := res.Inputs["tags"].ObjectValue()["Name"].StringValue(); got != tag {
 			t.Errorf("%s Name tag %q, want %q", res.Type, got, tag)
+		}
+	}
+	// The note sets no inside CIDRs: the program sends none (AWS keeps the
+	// ones it picked) and the gateway files use the ones AWS reports.
+	for _, k := range []resource.PropertyKey{"tunnel1InsideCidr", "tunnel2InsideCidr"} {
+		if v, set := conn.Inputs[k]; set {
+			t.Errorf("connection %s = %v, want it unset (setting it replaces the connection)", k, v)
+		}
+	}
+	for _, want := range []string{
+		"Tunnel1: ipsec1, inside 169.254.11.2 (AWS 169.254.11.1)", "Tunnel2: ipsec2, inside 169.254.12.2 (AWS 169.254.12.1)",
+	} {
+		if !strings.Contains(r.conf, want) {
+			t.Errorf("aws.conf lacks %q (the inside addresses AWS reports)", want)
+		}
+	}
+	for _, want := range []string{"own=169.254.11.2/30 aws=169.254.11.1", "own=169.254.12.2/30 aws=169.254.12.1"} {
+		if !strings.Contains(r.script, want) {
+			t.Errorf("tunnel script lacks %q (the inside addresses AWS reports)", want)
 		}
 	}
 	if v := conn.Inputs["staticRoutesOnly"]; !v.IsBool() || !v.BoolValue() {
@@ -250,15 +269,25 @@ func TestTunnelOptionsAndConfComeFromOneProfile(t *testing.T) {
 			if !profilesEqual(fromAWS[0], want) {
 				t.Errorf("AWS tunnel options %+v, want the profile %+v", fromAWS[0], want)
 			}
+			// The inside addresses as AWS reports them (for the set CIDRs,
+			// the mock answers their hosts).
+			tunnel := func(i int, outside string) Tunnel {
+				out := func(k string) string { return mockengine.Str(conn.Outputs, fmt.Sprintf("tunnel%d%s", i, k)) }
+				return Tunnel{ConnName: fmt.Sprintf("Tunnel%d", i), OutsideIP: outside,
+					InsideAddress: out("CgwInsideAddress"), AWSInsideAddress: out("VgwInsideAddress")}
+			}
 			wantConf, err := RenderConf(fromAWS[0], Gateway{
 				LeftID: "123.142.252.25", LocalSubnet: "192.168.0.0/20", RemoteSubnet: vpcCidr,
-				Tunnels: [2]Tunnel{{ConnName: "Tunnel1", OutsideIP: r.t1}, {ConnName: "Tunnel2", OutsideIP: r.t2}},
+				Tunnels: [2]Tunnel{tunnel(1, r.t1), tunnel(2, r.t2)},
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if r.conf != wantConf {
 				t.Errorf("aws.conf is not what the AWS tunnel options render:\n--- got\n%s\n--- want\n%s", r.conf, wantConf)
+			}
+			if name == "custom" && !strings.Contains(r.conf, "Tunnel2: ipsec2, inside 169.254.100.6 (AWS 169.254.100.5)") {
+				t.Error("aws.conf does not use tunnel 2's configured inside CIDR")
 			}
 			if !strings.Contains(r.conf, "\tike="+want.LibreswanIKE()+"\n") {
 				t.Errorf("aws.conf lacks ike=%s", want.LibreswanIKE())

@@ -39,9 +39,14 @@ type TunnelOptions struct {
 	DPDTimeout                     int
 	DPDAction                      string
 	// StartupAction is add (AWS waits for the gateway) or start (AWS
-	// initiates too); InsideCidr the tunnel's inside /30.
+	// initiates too).
 	StartupAction string
-	InsideCidr    string
+	// InsideCidr is the inside /30 the program set (empty: AWS picked it);
+	// AWSInside and GatewayInside are the two ends' addresses in it, AWS's
+	// (tunnelN_vgw_inside_address) and the customer gateway's
+	// (tunnelN_cgw_inside_address).
+	InsideCidr               string
+	AWSInside, GatewayInside string
 }
 
 // Connection is what the AWS side needs from a VPN connection.
@@ -85,6 +90,11 @@ func ConnectionFrom(inputs, outputs resource.PropertyMap) (Connection, error) {
 		o.DPDAction = mockengine.Str(inputs, key("DpdTimeoutAction"))
 		o.StartupAction = mockengine.Str(inputs, key("StartupAction"))
 		o.InsideCidr = mockengine.Str(inputs, key("InsideCidr"))
+		o.AWSInside = mockengine.Str(outputs, key("VgwInsideAddress"))
+		o.GatewayInside = mockengine.Str(outputs, key("CgwInsideAddress"))
+		if err := o.checkInside(); err != nil {
+			errs = append(errs, fmt.Errorf("%s: tunnel %d: %w", VpnConnectionType, i+1, err))
+		}
 
 		for _, k := range []struct {
 			name string
@@ -104,7 +114,8 @@ func ConnectionFrom(inputs, outputs resource.PropertyMap) (Connection, error) {
 			{"DpdTimeoutSeconds", o.DPDTimeout > 0},
 			{"DpdTimeoutAction", o.DPDAction != ""},
 			{"StartupAction", o.StartupAction != ""},
-			{"InsideCidr", o.InsideCidr != ""},
+			{"VgwInsideAddress (output)", o.AWSInside != ""},
+			{"CgwInsideAddress (output)", o.GatewayInside != ""},
 		} {
 			if !k.set {
 				errs = append(errs, fmt.Errorf("%s: %s is not set", VpnConnectionType, key(k.name)))
@@ -112,6 +123,30 @@ func ConnectionFrom(inputs, outputs resource.PropertyMap) (Connection, error) {
 		}
 	}
 	return c, errors.Join(errs...)
+}
+
+// checkInside checks what AWS reports against what the program set: both
+// inside addresses in one /30, AWS's the first host, the gateway's the
+// second; in InsideCidr when the program set it.
+func (o TunnelOptions) checkInside() error {
+	if o.AWSInside == "" || o.GatewayInside == "" {
+		return nil // reported as not set
+	}
+	aws, err1 := netip.ParseAddr(o.AWSInside)
+	gw, err2 := netip.ParseAddr(o.GatewayInside)
+	if err1 != nil || err2 != nil {
+		return fmt.Errorf("inside addresses %q, %q are not IP addresses", o.AWSInside, o.GatewayInside)
+	}
+	net := netip.PrefixFrom(aws, 30).Masked()
+	if aws != net.Addr().Next() || gw != aws.Next() {
+		return fmt.Errorf("inside addresses %s (AWS) and %s (gateway) are not the first and second host of one /30", aws, gw)
+	}
+	if o.InsideCidr != "" {
+		if set, err := netip.ParsePrefix(o.InsideCidr); err != nil || set.Masked() != net {
+			return fmt.Errorf("inside addresses %s, %s are not in the InsideCidr set, %s", aws, gw, o.InsideCidr)
+		}
+	}
+	return nil
 }
 
 // AWS's algorithm names -> Libreswan 4.10's. Written here, independently of

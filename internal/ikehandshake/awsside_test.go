@@ -48,6 +48,11 @@ func vpnOutputs() resource.PropertyMap {
 	return resource.PropertyMap{
 		"tunnel1Address": resource.NewStringProperty("192.0.2.10"),
 		"tunnel2Address": resource.NewStringProperty("198.51.100.20"),
+		// What AWS reports for the inside CIDRs vpnInputs sets.
+		"tunnel1VgwInsideAddress": resource.NewStringProperty("169.254.20.1"),
+		"tunnel1CgwInsideAddress": resource.NewStringProperty("169.254.20.2"),
+		"tunnel2VgwInsideAddress": resource.NewStringProperty("169.254.21.1"),
+		"tunnel2CgwInsideAddress": resource.NewStringProperty("169.254.21.2"),
 	}
 }
 
@@ -82,6 +87,37 @@ func TestConnectionFromRequiresExplicitOptions(t *testing.T) {
 	for _, want := range []string{"tunnel2Phase1DhGroupNumbers is not set", "tunnel1DpdTimeoutAction is not set"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not say %q", err, want)
+		}
+	}
+}
+
+// TestConnectionFromReadsTheInsideAddresses: AWS's reported inside
+// addresses are what the AWS side takes, whether the program set the /30
+// or AWS picked it, and must agree with what the program set.
+func TestConnectionFromReadsTheInsideAddresses(t *testing.T) {
+	t.Parallel()
+	picked := vpnInputs()
+	delete(picked, "tunnel1InsideCidr")
+	c, err := ConnectionFrom(picked, vpnOutputs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := c.Tunnels[0]; o.InsideCidr != "" || o.AWSInside != "169.254.20.1" || o.GatewayInside != "169.254.20.2" {
+		t.Errorf("tunnel 1 with AWS's inside CIDR: %q, AWS %q, gateway %q", o.InsideCidr, o.AWSInside, o.GatewayInside)
+	}
+	for name, edit := range map[string]func(in, out resource.PropertyMap){
+		"not what was set": func(in, out resource.PropertyMap) {
+			in["tunnel2InsideCidr"] = resource.NewStringProperty("169.254.30.0/30")
+		},
+		"ends swapped": func(in, out resource.PropertyMap) {
+			out["tunnel2VgwInsideAddress"], out["tunnel2CgwInsideAddress"] = out["tunnel2CgwInsideAddress"], out["tunnel2VgwInsideAddress"]
+		},
+		"not reported": func(in, out resource.PropertyMap) { delete(out, "tunnel2VgwInsideAddress") },
+	} {
+		in, out := vpnInputs(), vpnOutputs()
+		edit(in, out)
+		if _, err := ConnectionFrom(in, out); err == nil || !strings.Contains(err.Error(), "tunnel2") && !strings.Contains(err.Error(), "tunnel 2") {
+			t.Errorf("%s: error %v, want one about tunnel 2", name, err)
 		}
 	}
 }

@@ -267,11 +267,11 @@ func (l *lab) topology() {
 		l.ip(ns, "route", "add", "default", "via", strings.Split(labAWSNet[i], "/")[0])
 		l.veth(ns, "vpc0", labVPCLink[i][0], nsAWSHost, fmt.Sprintf("a%d", i+1), labVPCLink[i][1])
 		// AWS's end of the tunnel: an XFRM interface with the inside
-		// address AWS takes (the /30's first host), the on-prem range
-		// routed into it.
-		inside := netip.MustParsePrefix(l.d.Connection.Tunnels[i].InsideCidr).Masked()
+		// address AWS reports (the program's inside CIDR's first host, or
+		// the one AWS picked), the on-prem range routed into it.
+		aws := netip.MustParseAddr(l.d.Connection.Tunnels[i].AWSInside)
 		l.ip(ns, "link", "add", "xfrm0", "type", "xfrm", "dev", "out0", "if_id", fmt.Sprint(i+1))
-		l.ip(ns, "addr", "add", netip.PrefixFrom(inside.Addr().Next(), 30).String(), "dev", "xfrm0")
+		l.ip(ns, "addr", "add", netip.PrefixFrom(aws, 30).String(), "dev", "xfrm0")
 		l.ip(ns, "link", "set", "xfrm0", "up")
 		l.ip(ns, "route", "add", onPrem.String(), "dev", "xfrm0")
 		l.ip(ns, "route", "add", l.d.VpcCidr.String(), "via", strings.Split(labVPCLink[i][1], "/")[0])

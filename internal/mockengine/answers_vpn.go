@@ -2,6 +2,7 @@ package mockengine
 
 import (
 	"fmt"
+	"net/netip"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 )
@@ -11,14 +12,28 @@ import (
 func init() {
 	answerResource("aws:ec2/vpnConnection:VpnConnection", func(e *Engine, r *Resource) resource.PropertyMap {
 		out := resource.NewPropertyMapFromMap(map[string]any{
-			"tunnel1Address":          FakeIP("tunnel1:" + r.key()),
-			"tunnel2Address":          FakeIP("tunnel2:" + r.key()),
-			"tunnel1CgwInsideAddress": "169.254.11.2",
-			"tunnel1VgwInsideAddress": "169.254.11.1",
-			"tunnel2CgwInsideAddress": "169.254.12.2",
-			"tunnel2VgwInsideAddress": "169.254.12.1",
-			"arn":                     "arn:aws:ec2:" + e.Region(r) + ":123456789012:vpn-connection/" + r.ID,
+			"tunnel1Address": FakeIP("tunnel1:" + r.key()),
+			"tunnel2Address": FakeIP("tunnel2:" + r.key()),
+			"arn":            "arn:aws:ec2:" + e.Region(r) + ":123456789012:vpn-connection/" + r.ID,
 		})
+		// Each tunnel's inside /30: the one the program set, else one AWS
+		// would pick (169.254.11.0/30 and 169.254.12.0/30 here). AWS's end
+		// (vgw) is its first host, the customer gateway's (cgw) the second.
+		for i, picked := range []string{"169.254.11.0/30", "169.254.12.0/30"} {
+			t := fmt.Sprintf("tunnel%d", i+1)
+			cidr := Str(r.Inputs, t+"InsideCidr")
+			if cidr == "" {
+				cidr = picked
+			}
+			p, err := netip.ParsePrefix(cidr)
+			if err != nil {
+				continue // the program validates it; AWS would refuse it
+			}
+			vgw := p.Masked().Addr().Next()
+			out[resource.PropertyKey(t+"InsideCidr")] = resource.NewStringProperty(p.Masked().String())
+			out[resource.PropertyKey(t+"VgwInsideAddress")] = resource.NewStringProperty(vgw.String())
+			out[resource.PropertyKey(t+"CgwInsideAddress")] = resource.NewStringProperty(vgw.Next().String())
+		}
 		// AWS generates the keys the program did not set; secret, as AWS's are.
 		for _, k := range []resource.PropertyKey{"tunnel1PresharedKey", "tunnel2PresharedKey"} {
 			if _, set := r.Inputs[k]; !set {
