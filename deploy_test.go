@@ -378,23 +378,49 @@ func TestTokyoFirstStepTouchesOnlyTokyo(t *testing.T) {
 // checks that it is the program's.
 func tokyoHTTPSListener(t *testing.T, project string) string {
 	t.Helper()
+	return deployURN(t, project, "tokyo_https", listenerType, "gslb-tokyo-https")
+}
+
+// deployURN is the URN in the dev stack that scripts/deploy completes from
+// its variable name (after urn:pulumi:STACK::PROJECT::), checked to be the
+// program's resource of type typ and name.
+func deployURN(t *testing.T, project, name, typ, resource string) string {
+	t.Helper()
 	script, err := os.ReadFile("scripts/deploy")
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := regexp.MustCompile(`(?m)^tokyo_https="(.+)"$`).FindSubmatch(script)
+	m := regexp.MustCompile(`(?m)^` + name + `="(.+)"$`).FindSubmatch(script)
 	if m == nil {
-		t.Fatal("scripts/deploy sets no tokyo_https")
+		t.Fatalf("scripts/deploy sets no %s", name)
 	}
 	urn := "urn:pulumi:dev::" + project + "::" + strings.ReplaceAll(string(m[1]), `\$`, "$")
 	e := mockengine.New(project, "dev")
 	if err := e.Run(program, devConfig(t)); err != nil {
 		t.Fatal(err)
 	}
-	if l := e.Find(listenerType, "gslb-tokyo-https"); l == nil || l.URN != urn {
-		t.Fatalf("scripts/deploy's tokyo_https is %s, not Tokyo's HTTPS listener (%v)", urn, l)
+	if r := e.Find(typ, resource); r == nil || r.URN != urn {
+		t.Fatalf("scripts/deploy's %s is %s, not the program's %s (%v)", name, urn, resource, r)
 	}
 	return urn
+}
+
+// TestDeployExcludesTokyosTemplateAndGroup: the URNs scripts/deploy leaves
+// out of the full update when it would roll Tokyo again (--exclude) are
+// Tokyo's launch template and group, and the stand-in test expects them.
+func TestDeployExcludesTokyosTemplateAndGroup(t *testing.T) {
+	t.Parallel()
+	project, _ := tokyoFirstTargets(t)
+	test, err := os.ReadFile("scripts_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, r := range map[string][2]string{"tokyo_lt": {launchTemplateType, "haproxy-tokyo-lt"}, "tokyo_group": {groupType, "haproxy-tokyo-asg"}} {
+		urn := deployURN(t, project, name, r[0], r[1])
+		if !strings.Contains(string(test), "--exclude "+urn) {
+			t.Errorf("scripts_test.go does not expect --exclude %s", urn)
+		}
+	}
 }
 
 // untargetedSources are the resources that the full update changes

@@ -253,3 +253,78 @@ func TestDeployUpChecksDelegationBeforePulumiUp(t *testing.T) {
 		t.Errorf("deploy.yml up job: check-delegation at step %d, scripts/deploy at step %d; want the check first", check, up)
 	}
 }
+
+// The day-two deploy's time budget (README, "Deploying"): what
+// scripts/deploy waits for besides the bounds in deploy.yml.
+const (
+	// deployPreviews: the full update's preview before anything changes and
+	// again after the Tokyo step, and the Tokyo step's own when a group was
+	// rolled back (a minute or so each, an estimate with room).
+	deployPreviews = 5 * time.Minute
+)
+
+// deployEnvSeconds is a variable of the deploy step's env in deploy.yml
+// (scripts/deploy's bounds), in seconds.
+func deployEnvSeconds(t *testing.T, name string) time.Duration {
+	t.Helper()
+	f := loadCIFile(t, ".github/workflows/deploy.yml")
+	for _, s := range get(get(get(f.root, "jobs"), "up"), "steps").Content {
+		if r := get(s, "run"); r == nil || !deployCommand.MatchString(r.Value) {
+			continue
+		}
+		v := get(get(s, "env"), name)
+		if v == nil {
+			t.Fatalf("deploy.yml: the deploy step sets no %s (scripts/deploy's default applies, unbudgeted)", name)
+		}
+		n, err := strconv.Atoi(v.Value)
+		if err != nil || n <= 0 {
+			t.Fatalf("deploy.yml: %s %q: %v", name, v.Value, err)
+		}
+		return time.Duration(n) * time.Second
+	}
+	t.Fatal("deploy.yml: the up job has no scripts/deploy step")
+	return 0
+}
+
+// TestDayTwoDeployFitsTheDeployJob: the longest day-two deploy
+// scripts/deploy can run, every wait at its bound, ends before GitHub kills
+// the job. That is a change that rolls HAProxy, replaces Tokyo's group (its
+// capacity wait in the Tokyo step), replaces every web node (the rollout's
+// checks in a row in the full update) and renames one (a new address: the
+// full update leaves Tokyo's template out, and Tokyo rolls in a step of its
+// own after Seoul), whose last wait fails: Tokyo's second refresh outlasts
+// WAIT_REFRESH_TIMEOUT, is cancelled (another wait) and rolled back (a
+// third).
+func TestDayTwoDeployFitsTheDeployJob(t *testing.T) {
+	t.Parallel()
+	job := deployJobTimeout(t)
+	refresh := deployEnvSeconds(t, "WAIT_REFRESH_TIMEOUT")
+	ready := deployEnvSeconds(t, "WAIT_READY_TIMEOUT")
+	capacity := bound(t, "haproxy.CapacityTimeout", haproxy.CapacityTimeout)
+	checks := time.Duration(webnodes.FirstDeployChecks) * time.Duration(webnodes.MaxHealthTimeoutSeconds) * time.Second
+	path := []struct {
+		what string
+		d    time.Duration
+	}{
+		{"the job's own work", deployJobOverhead},
+		{"the previews", deployPreviews},
+		{"Route 53's check of Seoul before the Tokyo step", ready},
+		{"the Tokyo step's update (a replaced group's capacity)", capacity},
+		{"Tokyo's refresh and readiness", refresh + ready},
+		{"Route 53's check of Tokyo after its step", ready},
+		{"the full update: the nodes' creates and checks in a row", rolloutMachineCreates + checks},
+		{"Seoul's refresh and readiness", refresh + ready},
+		{"Route 53's check of Seoul after the full update", ready},
+		{"Tokyo's second refresh, its cancel and the refresh back", 3 * refresh},
+	}
+	var worst time.Duration
+	var terms []string
+	for _, p := range path {
+		worst += p.d
+		terms = append(terms, p.what+" "+p.d.String())
+	}
+	if worst > job {
+		t.Errorf("worst day-two deploy %s exceeds the deploy job's %s:\n  %s", worst, job, strings.Join(terms, "\n  "))
+	}
+	t.Logf("worst day-two deploy %s of the job's %s", worst, job)
+}

@@ -232,9 +232,16 @@ type deployCase struct {
 	// failUp: the `pulumi up` that fails after its changes: "targeted" (the
 	// Tokyo step) or "full".
 	failUp string
-	env    []string
-	ok     bool
-	say    string
+	// checkReplace: the Tokyo step replaces Tokyo's health check (a new
+	// passiveHealthCheckId; the old one is deleted).
+	checkReplace bool
+	// previewFails: the preview of the full update fails.
+	previewFails bool
+	// upCalls, when set, are the `pulumi up` calls instead of ups.
+	upCalls []string
+	env     []string
+	ok      bool
+	say     string
 	// notSay: what the output must not contain.
 	notSay string
 	// ups is how many `pulumi up` ran: the targeted Tokyo step, then the
@@ -263,6 +270,11 @@ func TestDeployRollsSeoulOnlyAfterTokyo(t *testing.T) {
 	}
 	tokyoStep := "pulumi up --stack dev --yes " + strings.Join(targets, " ")
 	fullUpdate := "pulumi up --stack dev --yes --refresh"
+	// The full update without Tokyo's template and group, which a Tokyo
+	// step of their own takes after Seoul's turn.
+	fullWithoutTokyo := fullUpdate + " --exclude urn:pulumi:dev::hybrid-cloud::hybrid:haproxy:Pair$aws:ec2/launchTemplate:LaunchTemplate::haproxy-tokyo-lt" +
+		" --exclude urn:pulumi:dev::hybrid-cloud::hybrid:haproxy:Pair$aws:autoscaling/group:Group::haproxy-tokyo-asg"
+	seoulDown := []string{"new:Failure new:Failure new:Failure", "new:Success new:Success new:Success"}
 	rolls := func(statuses string) fakeRegion { return fakeRegion{version: 3, latest: 3, change: statuses} }
 	cases := []deployCase{
 		{name: "both regions roll", seoul: rolls("InProgress,Successful"), tokyo: rolls("Pending,InProgress,Successful"),
@@ -321,17 +333,47 @@ func TestDeployRollsSeoulOnlyAfterTokyo(t *testing.T) {
 		{name: "a new stack's update fails", fresh: true, seoul: fakeRegion{version: 1, latest: 1}, tokyo: fakeRegion{version: 1, latest: 1},
 			failUp: "full", say: "the full update: pulumi up failed", ups: 1, seoulVersion: 1, tokyoVersion: 1},
 		// Tokyo's template takes an input from a resource that changes only
-		// in the full update (a replaced web node's new address).
+		// in the full update (a replaced web node's new address): the full
+		// update leaves Tokyo's template and group out, Seoul is waited
+		// for, then Tokyo rolls in a step of its own.
 		{name: "the full update would roll Tokyo again", seoul: rolls("Successful"), tokyo: fakeRegion{version: 3, latest: 3, lag: "Successful"},
-			say: "the full update would still change Tokyo's launch template lt-ap-northeast-1", ups: 1, seoulVersion: 3, tokyoVersion: 3},
+			ok: true, say: "step 3 of 3", upCalls: []string{tokyoStep, fullWithoutTokyo, tokyoStep}, seoulVersion: 4, tokyoVersion: 4},
 		{name: "the full update would roll Tokyo again, after the Tokyo step rolled it", seoul: rolls("Successful"), tokyo: fakeRegion{version: 3, latest: 3, change: "Successful", lag: "Successful"},
-			say: "would change Tokyo and Seoul in one update", ups: 1, seoulVersion: 3, tokyoVersion: 4},
-		{name: "the full update rolls Tokyo again on purpose", seoul: rolls("Successful"), tokyo: fakeRegion{version: 3, latest: 3, change: "Successful", lag: "InProgress,Successful"},
-			env: []string{"DEPLOY_ROLL_BOTH_REGIONS=true"}, ok: true, say: "as DEPLOY_ROLL_BOTH_REGIONS asks", ups: 2, seoulVersion: 4, tokyoVersion: 5},
+			ok: true, say: "leaves them out (--exclude)", upCalls: []string{tokyoStep, fullWithoutTokyo, tokyoStep}, seoulVersion: 4, tokyoVersion: 5},
+		{name: "Seoul fails its refresh before Tokyo's second step", seoul: rolls("InProgress,Failed"), tokyo: fakeRegion{version: 3, latest: 3, lag: "Successful"},
+			say: "back on version 3", upCalls: []string{tokyoStep, fullWithoutTokyo}, seoulVersion: 3, tokyoVersion: 3},
+		{name: "Tokyo's second step fails its refresh", seoul: rolls("Successful"), tokyo: fakeRegion{version: 3, latest: 3, lag: "InProgress,Failed"},
+			say: "Tokyo's refresh failed: Seoul runs the whole change and serves", upCalls: []string{tokyoStep, fullWithoutTokyo, tokyoStep}, seoulVersion: 4, tokyoVersion: 3},
+		// Seoul must serve before the Tokyo step disturbs Tokyo.
+		{name: "Seoul is not ready before the Tokyo step", seoul: fakeRegion{version: 3, latest: 3, change: "Successful", ready: seoulDown}, tokyo: rolls("Successful"),
+			say: "DEPLOY_SEOUL_DOWN_OK=true", ups: 0, seoulVersion: 3, tokyoVersion: 3},
+		{name: "Seoul is not ready, a fix during the incident", seoul: fakeRegion{version: 3, latest: 3, change: "Successful", ready: seoulDown}, tokyo: rolls("Successful"),
+			env: []string{"DEPLOY_SEOUL_DOWN_OK=true"}, ok: true, say: "as DEPLOY_SEOUL_DOWN_OK asks", ups: 2, seoulVersion: 4, tokyoVersion: 4},
+		// The Tokyo step replaced Tokyo's check (a new interval): its new ID
+		// is asked, not the deleted one.
+		{name: "the Tokyo step replaces Tokyo's health check", seoul: rolls("Successful"), tokyo: fakeRegion{version: 3, latest: 3}, checkReplace: true,
+			ok: true, say: "Tokyo is ready", notSay: "NoSuchHealthCheck", ups: 2, seoulVersion: 4, tokyoVersion: 3},
+		// Seoul's front door changed and no refresh ran: Route 53's check
+		// of Seoul after the full update.
+		{name: "Seoul is not ready after the full update", seoul: fakeRegion{version: 3, latest: 3, ready: []string{"new:Success new:Success new:Success", "new:Failure new:Failure new:Success"}},
+			tokyo: fakeRegion{version: 3, latest: 3}, env: []string{"WAIT_READY_TIMEOUT=0"},
+			say: "Route 53 does not see Seoul ready after the full update (Failure", ups: 2, seoulVersion: 3, tokyoVersion: 3},
+		// An error in the full update's plan stops the deploy before Tokyo changes.
+		{name: "the full update's preview fails", seoul: rolls("Successful"), tokyo: rolls("Successful"), previewFails: true,
+			say: "the preview of the full update fails", ups: 0, seoulVersion: 3, tokyoVersion: 3},
+		// Asking Route 53 again gets what is left of WAIT_READY_TIMEOUT,
+		// not a timeout of its own: two Failures, then no verdict.
+		{name: "Tokyo's readiness waits WAIT_READY_TIMEOUT in all", seoul: rolls("Successful"),
+			tokyo: fakeRegion{version: 3, latest: 3, ready: []string{"new:Failure new:Failure new:Success", "new:Failure new:Failure new:Success", "old:Success new:Success new:Failure new:Failure"}},
+			env:   []string{"WAIT_READY_TIMEOUT=3", "WAIT_REFRESH_INTERVAL=1"},
+			say:   "Route 53 does not see Tokyo ready after its step", notSay: "no verdict after 3s", ups: 1, seoulVersion: 3, tokyoVersion: 3},
+		// DEPLOY_REPLACE reaches the full update (and its preview).
+		{name: "DEPLOY_REPLACE", seoul: rolls("Successful"), tokyo: rolls("Successful"), env: []string{"DEPLOY_REPLACE=urn:pulumi:dev::hybrid-cloud::a::london-ip urn:pulumi:dev::hybrid-cloud::b::c"},
+			ok: true, say: "step 2 of 2", upCalls: []string{tokyoStep, fullUpdate + " --replace urn:pulumi:dev::hybrid-cloud::a::london-ip --replace urn:pulumi:dev::hybrid-cloud::b::c"}, seoulVersion: 4, tokyoVersion: 4},
 		// Tokyo's HTTPS listener takes Tokyo's certificate, which only the
 		// full update replaces (a renamed record).
 		{name: "the full update would change Tokyo's listener again", seoul: rolls("Successful"), tokyo: rolls("Successful"), listenerLag: true,
-			say: "or HTTPS listener (1 steps)", ups: 1, seoulVersion: 3, tokyoVersion: 4},
+			say: "Tokyo's HTTPS listener (1 steps)", ups: 1, seoulVersion: 3, tokyoVersion: 4},
 		{name: "the full update changes Tokyo's listener again on purpose", seoul: rolls("Successful"), tokyo: rolls("Successful"), listenerLag: true,
 			env: []string{"DEPLOY_ROLL_BOTH_REGIONS=true"}, ok: true, say: "as DEPLOY_ROLL_BOTH_REGIONS asks", ups: 2, seoulVersion: 4, tokyoVersion: 4},
 		// An error reading the outputs is not "no group yet", which would
@@ -363,6 +405,13 @@ func TestDeployRollsSeoulOnlyAfterTokyo(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
+			for file, on := range map[string]bool{"check.replace": tc.checkReplace, "preview-fails": tc.previewFails} {
+				if on {
+					if err := os.WriteFile(filepath.Join(dir, file), nil, 0o600); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
 			cmd := exec.Command("./scripts/deploy", "dev")
 			cmd.Env = append(env, tc.env...)
 			out, err := cmd.CombinedOutput()
@@ -376,6 +425,8 @@ func TestDeployRollsSeoulOnlyAfterTokyo(t *testing.T) {
 			ups := callsOf(all, "pulumi up")
 			var want []string
 			switch {
+			case tc.upCalls != nil:
+				want = tc.upCalls
 			case tc.ups == 0:
 			case tc.fresh:
 				want = []string{fullUpdate}
@@ -403,8 +454,29 @@ func TestDeployRollsSeoulOnlyAfterTokyo(t *testing.T) {
 				if asked := callsOf(all[step:full], "aws route53 get-health-check-status --health-check-id hc-"+tokyoRegion); len(asked) == 0 {
 					t.Errorf("Route 53's check of Tokyo was not asked between the Tokyo step and the full update:\n%s", strings.Join(all, "\n"))
 				}
-				if len(callsOf(all[:full], "aws route53 get-health-check-status --health-check-id hc-"+seoulRegion)) > 0 {
-					t.Errorf("Seoul's check was asked before Seoul's update:\n%s", strings.Join(all, "\n"))
+				if len(callsOf(all[step:full], "aws route53 get-health-check-status --health-check-id hc-"+seoulRegion)) > 0 {
+					t.Errorf("Seoul's check was asked between the Tokyo step and Seoul's update:\n%s", strings.Join(all, "\n"))
+				}
+			}
+			if step := slices.Index(all, tokyoStep); step >= 0 && !strings.Contains(strings.Join(tc.env, " "), "DEPLOY_SEOUL_DOWN_OK") {
+				// Seoul was seen ready before the Tokyo step disturbed Tokyo.
+				if len(callsOf(all[:step], "aws route53 get-health-check-status --health-check-id hc-"+seoulRegion)) == 0 {
+					t.Errorf("Seoul's check was not asked before the Tokyo step:\n%s", strings.Join(all, "\n"))
+				}
+			}
+			if full := slices.Index(all, fullWithoutTokyo); full >= 0 {
+				// Tokyo's own step came only after Seoul was seen ready.
+				again := full + slices.Index(all[full:], tokyoStep)
+				if again > full && len(callsOf(all[full:again], "aws route53 get-health-check-status --health-check-id hc-"+seoulRegion)) == 0 {
+					t.Errorf("Tokyo's second step ran before Seoul's check was asked:\n%s", strings.Join(all, "\n"))
+				}
+			}
+			if full := slices.IndexFunc(all, func(c string) bool { return strings.HasPrefix(c, "pulumi up") && !strings.Contains(c, "--target") }); full >= 0 && !tc.fresh {
+				// The full update was previewed before anything changed.
+				if first := slices.IndexFunc(all, func(c string) bool { return strings.HasPrefix(c, "pulumi up") }); !slices.ContainsFunc(all[:first], func(c string) bool {
+					return strings.HasPrefix(c, "pulumi preview") && !strings.Contains(c, "--target")
+				}) {
+					t.Errorf("the full update was not previewed before the first pulumi up:\n%s", strings.Join(all, "\n"))
 				}
 			}
 			for region, want := range map[string]int{seoulRegion: tc.seoulVersion, tokyoRegion: tc.tokyoVersion} {
