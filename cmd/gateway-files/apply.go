@@ -128,6 +128,12 @@ func applyChanges(r runner, ch changes, p plan) error {
 				return err
 			}
 		}
+		// Only a running health check puts the VPC's route on a tunnel
+		// (not yet on a gateway moving from the policy-based files): then
+		// a conn's SA is what is waited for.
+		if !r.ok("systemctl", "is-active", "--quiet", "aws-tunnels.service") {
+			p.vpcCidr = ""
+		}
 		if err := replaceChangedConns(r, connSections(p.applied), connSections(p.conf), p); err != nil {
 			return err
 		}
@@ -211,8 +217,9 @@ func renderConns(conns map[string]string) string {
 // waitCarries waits, up to upTimeout, until conn (its section) carries the
 // VPC's route: the route to vpcCidr on its XFRM interface (ipsec-interface=N
 // makes ipsecN), which the health check puts there once the tunnel
-// answers. A conn without an interface, or no VPC range known, is waited
-// for until `ipsec trafficstatus` lists an SA of it.
+// answers. A conn without an interface, or no VPC range known (or no health
+// check running), is waited for until `ipsec trafficstatus` lists an SA of
+// it.
 func waitCarries(r runner, conn, section, vpcCidr string) error {
 	dev := ""
 	for _, line := range strings.Split(section, "\n") {
@@ -220,12 +227,12 @@ func waitCarries(r runner, conn, section, vpcCidr string) error {
 			dev = "ipsec" + strings.TrimSpace(n)
 		}
 	}
-	what, carries := fmt.Sprintf("an SA of %s in `ipsec trafficstatus`", conn), func() bool {
+	what, carries := fmt.Sprintf("SA of %s in `ipsec trafficstatus`", conn), func() bool {
 		out, err := r.output("ipsec", "trafficstatus")
 		return err == nil && strings.Contains(out, `"`+conn+`"`)
 	}
 	if dev != "" && vpcCidr != "" {
-		what, carries = fmt.Sprintf("the route to %s on %s (%s)", vpcCidr, dev, conn), func() bool {
+		what, carries = fmt.Sprintf("route to %s on %s", vpcCidr, dev), func() bool {
 			out, err := r.output("ip", "route", "show", "exact", vpcCidr, "dev", dev)
 			return err == nil && strings.TrimSpace(out) != ""
 		}

@@ -232,11 +232,12 @@ func TestDocumentedCommandLoadsInLibreswan(t *testing.T) {
 // ipsecN for TunnelN) from the start and after `ipsec auto --up`, except
 // those stuck, whose --up exits 0 and brings nothing up (issue 22).
 type fakeRunner struct {
-	active bool
-	stuck  map[string]bool
-	up     map[string]bool
-	cmds   []string
-	sleeps int
+	active   bool
+	noHealth bool // aws-tunnels.service not running
+	stuck    map[string]bool
+	up       map[string]bool
+	cmds     []string
+	sleeps   int
 }
 
 func newFake(active bool, stuck ...string) *fakeRunner {
@@ -260,7 +261,12 @@ func (f *fakeRunner) run(name string, args ...string) error {
 	return nil
 }
 
-func (f *fakeRunner) ok(name string, args ...string) bool { return f.active }
+func (f *fakeRunner) ok(name string, args ...string) bool {
+	if slices.Contains(args, "aws-tunnels.service") {
+		return f.active && !f.noHealth
+	}
+	return f.active
+}
 
 func (f *fakeRunner) output(name string, args ...string) (string, error) {
 	var out strings.Builder
@@ -405,6 +411,19 @@ func TestApplyStopsWhenAConnDoesNotComeUp(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(dir, appliedName)); err == nil && strings.Contains(string(b), "198.51.100.2") {
 		t.Errorf("%s records tunnel 2's new section though it never came up:\n%s", appliedName, b)
+	}
+	// No health check running yet (a gateway moving from the policy-based
+	// files): nothing would put the route there; the SA is waited for.
+	r = newFake(true, "Tunnel2")
+	r.noHealth = true
+	err = applyFiles(r, t.TempDir(), ch, routedOutputs("198.51.100.1", "198.51.100.2"), "f")
+	if err == nil || !strings.Contains(err.Error(), "still no SA of Tunnel2 in `ipsec trafficstatus`") {
+		t.Fatalf("without the health check: want Tunnel2's SA waited for, got %v", err)
+	}
+	r = newFake(true)
+	r.noHealth = true
+	if err := applyFiles(r, t.TempDir(), ch, routedOutputs("198.51.100.1", "198.51.100.2"), "f"); err != nil {
+		t.Fatalf("without the health check, both conns coming up: %v", err)
 	}
 }
 
