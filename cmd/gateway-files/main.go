@@ -144,7 +144,7 @@ func run(args []string, stdin io.Reader, stderr io.Writer) error {
 	if !*apply {
 		return nil
 	}
-	return applyChanges(execRunner{stderr}, ch, outputs[outputConf], filepath.Join(*sysctlOut, sysctlName))
+	return applyFiles(execRunner{stderr}, *out, ch, outputs, filepath.Join(*sysctlOut, sysctlName))
 }
 
 // sameDir reports whether a and b name one directory, also through a

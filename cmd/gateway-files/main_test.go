@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hybridlab/hybrid-cloud/internal/tooltest"
 )
@@ -224,18 +227,78 @@ func TestDocumentedCommandLoadsInLibreswan(t *testing.T) {
 	}
 }
 
-// fakeRunner records the commands -apply runs; ipsec is running when active.
+// fakeRunner records the commands -apply runs; ipsec is running when
+// active. Its conns are up (their SAs listed, the route to the VPC on
+// ipsecN for TunnelN) from the start and after `ipsec auto --up`, except
+// those stuck, whose --up exits 0 and brings nothing up (issue 22).
 type fakeRunner struct {
-	active bool
-	cmds   []string
+	active   bool
+	noHealth bool // aws-tunnels.service not running
+	stuck    map[string]bool
+	up       map[string]bool
+	cmds     []string
+	sleeps   int
+}
+
+func newFake(active bool, stuck ...string) *fakeRunner {
+	f := &fakeRunner{active: active, stuck: map[string]bool{}, up: map[string]bool{"Tunnel1": true, "Tunnel2": true}}
+	for _, c := range stuck {
+		f.stuck[c] = true
+	}
+	return f
 }
 
 func (f *fakeRunner) run(name string, args ...string) error {
 	f.cmds = append(f.cmds, name+" "+strings.Join(args, " "))
+	if name == "ipsec" && len(args) == 3 && args[0] == "auto" {
+		switch args[1] {
+		case "--replace", "--delete":
+			f.up[args[2]] = false
+		case "--up":
+			f.up[args[2]] = !f.stuck[args[2]]
+		}
+	}
 	return nil
 }
 
-func (f *fakeRunner) ok(name string, args ...string) bool { return f.active }
+func (f *fakeRunner) ok(name string, args ...string) bool {
+	if slices.Contains(args, "aws-tunnels.service") {
+		return f.active && !f.noHealth
+	}
+	return f.active
+}
+
+func (f *fakeRunner) output(name string, args ...string) (string, error) {
+	var out strings.Builder
+	switch cmd := name + " " + strings.Join(args, " "); {
+	case cmd == "ipsec trafficstatus":
+		for conn, up := range f.up {
+			if up {
+				fmt.Fprintf(&out, "006 #2: %q, type=ESP, add_time=1, inBytes=0, outBytes=0\n", conn)
+			}
+		}
+	case strings.HasPrefix(cmd, "ip route show exact ") && len(args) == 6:
+		if n, ok := strings.CutPrefix(args[5], "ipsec"); ok && f.up["Tunnel"+n] {
+			fmt.Fprintf(&out, "%s metric 100\n", args[3])
+		}
+	default:
+		return "", fmt.Errorf("fake: %s", cmd)
+	}
+	return out.String(), nil
+}
+
+func (f *fakeRunner) sleep(time.Duration) { f.sleeps++ }
+
+// testPlan is applyChanges' plan for conf, with ch's old aws.conf as the
+// one last applied, recording nothing.
+func testPlan(t *testing.T, ch changes, conf string) plan {
+	applied, err := lastApplied(t.TempDir(), ch, conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return plan{applied: applied, conf: conf, sysctlFile: "/etc/sysctl.d/" + sysctlName,
+		record: func(map[string]string) error { return nil }}
+}
 
 // TestApplyReplacesOnlyChangedConns: on a live gateway, -apply with the same
 // files replaces no conn; a change to tunnel 2's section replaces Tunnel2
@@ -263,8 +326,8 @@ func TestApplyReplacesOnlyChangedConns(t *testing.T) {
 			[]string{"systemctl restart aws-tunnels.service"}, []string{"--replace", "ipsec restart"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := &fakeRunner{active: true}
-			if err := applyChanges(r, tc.ch, conf("198.51.100.20"), "/etc/sysctl.d/"+sysctlName); err != nil {
+			r := newFake(true)
+			if err := applyChanges(r, tc.ch, testPlan(t, tc.ch, conf("198.51.100.20"))); err != nil {
 				t.Fatal(err)
 			}
 			all := strings.Join(r.cmds, "\n")
@@ -281,12 +344,126 @@ func TestApplyReplacesOnlyChangedConns(t *testing.T) {
 		})
 	}
 	// ipsec not running: start it, replace nothing.
-	r := &fakeRunner{}
-	if err := applyChanges(r, changes{old: map[string]string{confName: ""}}, conf("x"), "f"); err != nil {
+	ch := changes{old: map[string]string{confName: ""}}
+	r := newFake(false)
+	if err := applyChanges(r, ch, testPlan(t, ch, conf("x"))); err != nil {
 		t.Fatal(err)
 	}
 	if all := strings.Join(r.cmds, "\n"); !strings.Contains(all, "systemctl enable --now ipsec") || strings.Contains(all, "--replace") {
 		t.Errorf("with ipsec stopped:\n%s", all)
+	}
+}
+
+// TestApplyEnablesIpsecStartedByHand: ipsec running but perhaps started by
+// hand is enabled for the next boot, not started again; ipsec stopped is
+// enabled and started.
+func TestApplyEnablesIpsecStartedByHand(t *testing.T) {
+	t.Parallel()
+	for _, active := range []bool{true, false} {
+		r := newFake(active)
+		if err := applyChanges(r, changes{}, testPlan(t, changes{}, "conn Tunnel1\n\tauto=start\n")); err != nil {
+			t.Fatal(err)
+		}
+		want, not := "systemctl enable ipsec", "systemctl enable --now ipsec"
+		if !active {
+			want, not = not, want
+		}
+		if !slices.Contains(r.cmds, want) || slices.Contains(r.cmds, not) {
+			t.Errorf("ipsec active %v: want %q and no %q in:\n%s", active, want, not, strings.Join(r.cmds, "\n"))
+		}
+	}
+}
+
+// routedConf and routedOutputs are a route-based aws.conf (tunnel 2's
+// outside address t2, tunnel 1's t1) with the tunnel script naming the VPC
+// range, as the program renders them.
+func routedOutputs(t1, t2 string) map[string]string {
+	conn := func(n int, right string) string {
+		return fmt.Sprintf("conn Tunnel%d\n\tauto=start\n\tright=%s\n\tipsec-interface=%d\n\n", n, right, n)
+	}
+	return map[string]string{
+		outputConf:   "# aws.conf\n" + conn(1, t1) + conn(2, t2),
+		outputScript: "#!/bin/sh\nvpc_cidr=10.26.0.0/16\n",
+	}
+}
+
+// TestApplyStopsWhenAConnDoesNotComeUp: tunnel 2's --up exits 0 but the
+// VPC's route never comes back on ipsec2: -apply waits (bounded), fails
+// naming the conn, and leaves tunnel 1 alone, carrying the traffic.
+func TestApplyStopsWhenAConnDoesNotComeUp(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	old := routedOutputs("192.0.2.1", "192.0.2.2")[outputConf]
+	ch := changes{old: map[string]string{confName: old}}
+	r := newFake(true, "Tunnel2")
+	err := applyFiles(r, dir, ch, routedOutputs("198.51.100.1", "198.51.100.2"), "f")
+	if err == nil || !strings.Contains(err.Error(), "Tunnel2 is not up") || !strings.Contains(err.Error(), "route to 10.26.0.0/16 on ipsec2") ||
+		!strings.Contains(err.Error(), "Tunnel1 left as it was") {
+		t.Fatalf("want an error naming Tunnel2, its route and Tunnel1 left alone, got %v", err)
+	}
+	for _, c := range r.cmds {
+		if strings.Contains(c, "Tunnel1") {
+			t.Errorf("tunnel 1 touched after tunnel 2 failed: %q in:\n%s", c, strings.Join(r.cmds, "\n"))
+		}
+	}
+	if want := int(upTimeout / upPoll); r.sleeps != want {
+		t.Errorf("waited %d polls, want %d (%s)", r.sleeps, want, upTimeout)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, appliedName)); err == nil && strings.Contains(string(b), "198.51.100.2") {
+		t.Errorf("%s records tunnel 2's new section though it never came up:\n%s", appliedName, b)
+	}
+	// No health check running yet (a gateway moving from the policy-based
+	// files): nothing would put the route there; the SA is waited for.
+	r = newFake(true, "Tunnel2")
+	r.noHealth = true
+	err = applyFiles(r, t.TempDir(), ch, routedOutputs("198.51.100.1", "198.51.100.2"), "f")
+	if err == nil || !strings.Contains(err.Error(), "still no SA of Tunnel2 in `ipsec trafficstatus`") {
+		t.Fatalf("without the health check: want Tunnel2's SA waited for, got %v", err)
+	}
+	r = newFake(true)
+	r.noHealth = true
+	if err := applyFiles(r, t.TempDir(), ch, routedOutputs("198.51.100.1", "198.51.100.2"), "f"); err != nil {
+		t.Fatalf("without the health check, both conns coming up: %v", err)
+	}
+}
+
+// TestApplyRerunFinishesAFailedRun: tunnel 2 is replaced, tunnel 1 does not
+// come up; the files are on disk by then, so a rerun sees no file change,
+// yet it replaces tunnel 1 (and only it), and a third run replaces nothing.
+func TestApplyRerunFinishesAFailedRun(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	cur := routedOutputs("198.51.100.1", "198.51.100.2")
+	ch := changes{old: map[string]string{confName: routedOutputs("192.0.2.1", "192.0.2.2")[outputConf]}}
+	first := newFake(true, "Tunnel1")
+	if err := applyFiles(first, dir, ch, cur, "f"); err == nil || !strings.Contains(err.Error(), "Tunnel1 is not up") {
+		t.Fatalf("first run: want Tunnel1 not up, got %v", err)
+	}
+	if !slices.Contains(first.cmds, "ipsec auto --replace Tunnel2") {
+		t.Fatalf("first run did not replace Tunnel2:\n%s", strings.Join(first.cmds, "\n"))
+	}
+	second := newFake(true)
+	if err := applyFiles(second, dir, changes{}, cur, "f"); err != nil {
+		t.Fatalf("rerun: %v", err)
+	}
+	var replaced []string
+	for _, c := range second.cmds {
+		if n, ok := strings.CutPrefix(c, "ipsec auto --replace "); ok {
+			replaced = append(replaced, n)
+		}
+	}
+	if !slices.Equal(replaced, []string{"Tunnel1"}) {
+		t.Fatalf("rerun replaced %v, want [Tunnel1]:\n%s", replaced, strings.Join(second.cmds, "\n"))
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, appliedName)); err != nil || string(b) != cur[outputConf] {
+		t.Fatalf("after the rerun %s = %q (%v), want aws.conf", appliedName, b, err)
+	}
+	third := newFake(true)
+	if err := applyFiles(third, dir, changes{}, cur, "f"); err != nil {
+		t.Fatal(err)
+	}
+	if all := strings.Join(third.cmds, "\n"); strings.Contains(all, "--replace") {
+		t.Errorf("third run replaced a conn:\n%s", all)
 	}
 }
 

@@ -32,10 +32,12 @@ type TunnelOptions struct {
 	Phase2Integrity  []string
 	Phase2DHGroups   []int
 	// Lifetimes and the DPD timeout are in seconds; DPDAction is clear,
-	// none or restart. RekeyMargin and RekeyFuzz are 0 when unset (AWS's
-	// defaults, 540 s and 100 %, are Libreswan's too).
+	// none or restart. RekeyMargin is 0 and RekeyFuzz nil when unset (AWS's
+	// defaults, 540 s and 100 %, are Libreswan's too); a fuzz of 0 % set by
+	// the program is a pointer to 0.
 	Phase1Lifetime, Phase2Lifetime int
-	RekeyMargin, RekeyFuzz         int
+	RekeyMargin                    int
+	RekeyFuzz                      *int
 	DPDTimeout                     int
 	DPDAction                      string
 	// StartupAction is add (AWS waits for the gateway) or start (AWS
@@ -85,7 +87,7 @@ func ConnectionFrom(inputs, outputs resource.PropertyMap) (Connection, error) {
 		o.Phase1Lifetime = num(inputs, key("Phase1LifetimeSeconds"))
 		o.Phase2Lifetime = num(inputs, key("Phase2LifetimeSeconds"))
 		o.RekeyMargin = num(inputs, key("RekeyMarginTimeSeconds"))
-		o.RekeyFuzz = num(inputs, key("RekeyFuzzPercentage"))
+		o.RekeyFuzz = setNum(inputs, key("RekeyFuzzPercentage"))
 		o.DPDTimeout = num(inputs, key("DpdTimeoutSeconds"))
 		o.DPDAction = mockengine.Str(inputs, key("DpdTimeoutAction"))
 		o.StartupAction = mockengine.Str(inputs, key("StartupAction"))
@@ -342,11 +344,12 @@ func seconds(n int) string {
 	return strconv.Itoa(n) + "s"
 }
 
-func percent(n int) string {
-	if n == 0 {
+// percent is "" for an unset percentage, else it with a % sign (0 too).
+func percent(n *int) string {
+	if n == nil {
 		return ""
 	}
-	return strconv.Itoa(n) + "%"
+	return strconv.Itoa(*n) + "%"
 }
 
 func num(m resource.PropertyMap, k string) int {
@@ -354,6 +357,15 @@ func num(m resource.PropertyMap, k string) int {
 		return int(v.NumberValue())
 	}
 	return 0
+}
+
+// setNum is m's number k, nil when the input is not set.
+func setNum(m resource.PropertyMap, k string) *int {
+	if v := mockengine.Lookup(m, k); v.IsNumber() {
+		n := int(v.NumberValue())
+		return &n
+	}
+	return nil
 }
 
 func ints(m resource.PropertyMap, k string) []int {

@@ -213,13 +213,13 @@ func RenderSwanctl(e Endpoint) (string, error) {
 	}
 	// AWS rekeys between lifetime - margin - margin*fuzz and lifetime -
 	// margin (its defaults: 540 s, 100 %); strongSwan's rekey_time and
-	// rand_time say the same.
-	margin, fuzz := o.RekeyMargin, o.RekeyFuzz
+	// rand_time say the same. A fuzz the program set to 0 stays 0.
+	margin, fuzz := o.RekeyMargin, 100
 	if margin == 0 {
 		margin = 540
 	}
-	if o.RekeyFuzz == 0 {
-		fuzz = 100
+	if o.RekeyFuzz != nil {
+		fuzz = *o.RekeyFuzz
 	}
 	orAll := func(ts string) string {
 		if ts == "" {
