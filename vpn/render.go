@@ -142,9 +142,12 @@ func routeMetric(i int) int { return 100 * (i + 1) }
 // along the default route.
 const unreachableMetric = 4096
 
-// interfaceName is the XFRM interface Libreswan creates for tunnel i
-// (ipsec-interface=N makes ipsecN with XFRM if_id N).
-func interfaceName(i int) string { return fmt.Sprintf("ipsec%d", i+1) }
+// interfaceID is tunnel i's ipsec-interface= number: Libreswan makes the
+// XFRM interface ipsecN with XFRM if_id N and puts if_id N on the conn's SAs.
+func interfaceID(i int) int { return i + 1 }
+
+// interfaceName is the XFRM interface Libreswan creates for tunnel i.
+func interfaceName(i int) string { return fmt.Sprintf("ipsec%d", interfaceID(i)) }
 
 // RenderConf renders /etc/ipsec.d/aws.conf: both tunnels, from the profile.
 //
@@ -201,7 +204,7 @@ func RenderConf(p Profile, g Gateway) (string, error) {
 		w("\tright=%s", t.OutsideIP)
 		w("\trightsubnet=0.0.0.0/0")
 		w("\ttype=tunnel")
-		w("\tipsec-interface=%d", i+1)
+		w("\tipsec-interface=%d", interfaceID(i))
 		// Without it pluto refuses the second conn's Child SA ("cannot
 		// install eroute -- it is in use for ..."), XFRM interfaces or not
 		// (internal/ipsecvm, with the line removed).

@@ -380,8 +380,8 @@ func TestTunnelScriptGoldenAndShellcheck(t *testing.T) {
 	golden.Assert(t, "aws-tunnels.service", RenderTunnelService())
 	for _, want := range []string{
 		"vpc_cidr=10.26.0.0/16\n",
-		"\t1) conn=Tunnel1 dev=ipsec1 own=169.254.21.2/30 aws=169.254.21.1 metric=100 ;;\n",
-		"\t2) conn=Tunnel2 dev=ipsec2 own=169.254.22.2/30 aws=169.254.22.1 metric=200 ;;\n",
+		"\t1) conn=Tunnel1 dev=ipsec1 if_id=1 own=169.254.21.2/30 aws=169.254.21.1 metric=100 ;;\n",
+		"\t2) conn=Tunnel2 dev=ipsec2 if_id=2 own=169.254.22.2/30 aws=169.254.22.1 metric=200 ;;\n",
 		"unreachable_metric=4096\n",
 	} {
 		if !strings.Contains(script, want) {
