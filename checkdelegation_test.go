@@ -152,11 +152,3 @@ func TestCheckDelegationReportsAZoneThatIsNotDelegated(t *testing.T) {
 		})
 	}
 }
-
-func TestCheckDelegationPassesShellcheck(t *testing.T) {
-	t.Parallel()
-	shellcheck := tooltest.Require(t, "shellcheck", "shellcheck")
-	if out, err := exec.Command(shellcheck, "--norc", "--severity=style", "scripts/check-delegation").CombinedOutput(); err != nil {
-		t.Errorf("shellcheck scripts/check-delegation: %v\n%s", err, out)
-	}
-}

@@ -504,7 +504,7 @@ func TestScriptsPassShellcheck(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"scripts/deploy", "scripts/wait-refresh", "scripts/lib/haproxy-groups.bash", "testdata/fakecli/aws"} {
+	for _, want := range []string{"scripts/deploy", "scripts/wait-refresh", "scripts/check-delegation", "scripts/lib/haproxy-groups.bash", "testdata/fakecli/aws"} {
 		if !slices.Contains(scripts, want) {
 			t.Fatalf("%s not found among %v", want, scripts)
 		}
